@@ -1,0 +1,68 @@
+{#- Fail every dbt command at once, before any model runs, when a var holds a
+    value the project cannot use. Each message names the var and what it allows. -#}
+
+{% macro config_error(var_name, allowed, got) -%}
+    {{ exceptions.raise_compiler_error(
+        "Invalid configuration: var '" ~ var_name ~ "' must be " ~ allowed
+        ~ " (got: " ~ (got | string) ~ ")."
+    ) }}
+{%- endmacro %}
+
+{% macro validate_project_vars() %}
+    {%- set bins = var('rfm_bins') -%}
+    {%- if bins is not number or bins != (bins | int) or bins < 2 or bins > 10 -%}
+        {{ config_error('rfm_bins', 'a whole number from 2 to 10', bins) }}
+    {%- endif -%}
+
+    {%- set method = var('rfm_scoring_method') -%}
+    {%- if method not in ['quantile', 'thresholds'] -%}
+        {{ config_error('rfm_scoring_method', "one of 'quantile', 'thresholds'", method) }}
+    {%- endif -%}
+
+    {%- for name in ['rfm_recency_thresholds', 'rfm_frequency_thresholds', 'rfm_monetary_thresholds'] -%}
+        {%- set cuts = var(name) -%}
+        {%- set described = 'a list of ' ~ (bins - 1) ~ ' strictly ascending numbers (rfm_bins - 1)' -%}
+        {%- if cuts is string or cuts is not iterable or cuts | length != bins - 1 -%}
+            {{ config_error(name, described, cuts) }}
+        {%- endif -%}
+        {%- for cut in cuts -%}
+            {%- if cut is not number or (not loop.first and cut <= cuts[loop.index0 - 1]) -%}
+                {{ config_error(name, described, cuts) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+
+    {%- set preset = var('rfm_segment_map') -%}
+    {%- if preset is not string or preset | length == 0 -%}
+        {{ config_error('rfm_segment_map', 'the name of a preset in the seed rfm_segment_map', preset) }}
+    {%- endif -%}
+
+    {#- Parses the date or fails with a message naming the var. -#}
+    {%- do as_of_date_literal() -%}
+{% endmacro %}
+
+{#- The as_of_date var as a SQL date literal, or none when it is unset. -#}
+{% macro as_of_date_literal() -%}
+    {%- set raw = var('as_of_date', none) -%}
+    {%- if raw is none or (raw | string | trim) in ['', 'none', 'null'] -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set text = raw | string | trim -%}
+    {%- set parsed = none -%}
+    {%- if modules.re.match('^\\d{4}-\\d{2}-\\d{2}$', text) -%}
+        {%- set parsed = modules.datetime.datetime.strptime(text, '%Y-%m-%d') if is_valid_iso_date(text) else none -%}
+    {%- endif -%}
+    {%- if parsed is none -%}
+        {{ config_error('as_of_date', 'a date written YYYY-MM-DD, or null for the last event date', raw) }}
+    {%- endif -%}
+    {{ return("cast('" ~ text ~ "' as date)") }}
+{%- endmacro %}
+
+{% macro is_valid_iso_date(text) -%}
+    {#- strptime raises on impossible dates (2025-02-30); catch that without try. -#}
+    {%- set parts = text.split('-') | map('int') | list -%}
+    {%- set year, month, day = parts[0], parts[1], parts[2] -%}
+    {%- set leap = (year % 4 == 0 and year % 100 != 0) or year % 400 == 0 -%}
+    {%- set month_days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] -%}
+    {{ return(1 <= month <= 12 and 1 <= day <= month_days[month - 1]) }}
+{%- endmacro %}

@@ -1,0 +1,91 @@
+{#- One row per customer, typed. Personal data (name, email, phone) stays out:
+    no downstream model needs it. Without a customers source, customers are
+    derived from the events they appear in. -#}
+-- depends_on: {{ ref('stg_raw__events') }}
+{%- set raw_customers = source('raw', 'customers') -%}
+{%- set has_customers = source_exists(raw_customers) -%}
+{%- set available = relation_columns(raw_customers) if has_customers else [] -%}
+{%- if has_customers -%}
+    {%- do require_columns(available, ['customer_id'], 'customers (' ~ raw_customers ~ ')') -%}
+{%- endif %}
+
+with
+
+{% if has_customers -%}
+
+source as (
+
+    select * from {{ raw_customers }}
+
+),
+
+renamed as (
+
+    select
+        trim(cast(customer_id as {{ dbt.type_string() }})) as customer_id,
+        lower({{ optional_column(available, 'country', dbt.type_string()) }}) as country,
+        lower({{ optional_column(available, 'acquisition_channel', dbt.type_string()) }}) as acquisition_channel,
+        {{ optional_column(available, 'birth_date', 'date') }} as birth_date,
+        {{ optional_column(available, 'signed_up_at', dbt.type_timestamp()) }} as signed_up_at,
+        true as is_from_customer_source
+
+    from source
+
+),
+
+{%- else -%}
+
+events as (
+
+    select * from {{ ref('stg_raw__events') }}
+
+),
+
+renamed as (
+
+    select
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as country,
+        cast(null as {{ dbt.type_string() }}) as acquisition_channel,
+        cast(null as date) as birth_date,
+        min(occurred_at) as signed_up_at,
+        false as is_from_customer_source
+
+    from events
+    group by customer_id
+
+),
+
+{%- endif %}
+
+ranked as (
+
+    select
+        renamed.*,
+        row_number() over (
+            partition by customer_id
+            order by signed_up_at nulls last, country nulls last, acquisition_channel nulls last,
+                birth_date nulls last
+        ) as customer_copy_number
+
+    from renamed
+    where customer_id is not null and customer_id != ''
+
+),
+
+final as (
+
+    select
+        customer_id,
+        country,
+        acquisition_channel,
+        birth_date,
+        signed_up_at,
+        is_from_customer_source
+
+    from ranked
+    where customer_copy_number = 1
+
+)
+
+select * from final
