@@ -210,19 +210,19 @@ final as (
         end as average_order_value,
 
         ----------  time
-        {{ dbt.datediff('first_known_on', 'as_of_date', 'day') }} as tenure_days,
-        {{ dbt.datediff('last_purchase_on', 'as_of_date', 'day') }} as days_since_last_order,
+        {{ days_between('first_known_on', 'as_of_date') }} as tenure_days,
+        {{ days_between('last_purchase_on', 'as_of_date') }} as days_since_last_order,
         case
             when distinct_purchase_days > 1
-                then cast({{ dbt.datediff('first_purchase_on', 'last_purchase_on', 'day') }} as {{ type_double() }})
+                then cast({{ days_between('first_purchase_on', 'last_purchase_on') }} as {{ type_double() }})
                 / (distinct_purchase_days - 1)
         end as mean_days_between_purchases,
 
         ----------  buy-till-you-die summary (lifetimes, freq='D')
         cast(case when distinct_purchase_days > 0 then distinct_purchase_days - 1 end as {{ dbt.type_bigint() }})
             as btyd_frequency,
-        {{ dbt.datediff('first_purchase_on', 'last_purchase_on', 'day') }} as btyd_recency,
-        {{ dbt.datediff('first_purchase_on', 'as_of_date', 'day') }} as btyd_t,
+        {{ days_between('first_purchase_on', 'last_purchase_on') }} as btyd_recency,
+        {{ days_between('first_purchase_on', 'as_of_date') }} as btyd_t,
         case
             when distinct_purchase_days > 1
                 then cast(repeat_day_revenue as {{ type_double() }}) / (distinct_purchase_days - 1)
