@@ -1,0 +1,67 @@
+# Two commands for a newcomer:  make run   (demo on DuckDB)   make test   (everything)
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DBT := $(BIN)/dbt
+DBT_FLAGS := --project-dir . --profiles-dir .
+DEMO_DIR := data/demo
+DEMO_CUSTOMERS ?= 5000
+SEED ?= 42
+TARGET ?= dev
+
+.PHONY: run test venv demo-data build report lint pytest postgres-server lock clean
+
+## run: install, generate demo data, build every model on DuckDB, print segment sizes
+run: venv demo-data
+	$(DBT) build $(DBT_FLAGS) --target $(TARGET)
+	$(BIN)/python -m segwh.report --target $(TARGET)
+
+## test: lint the SQL, then the pytest suite (dbt data + unit tests on DuckDB and
+## PostgreSQL, independent reference checks, cross-engine equality)
+test: venv postgres-server demo-data lint pytest
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+demo-data: venv $(DEMO_DIR)/events.parquet
+
+$(DEMO_DIR)/events.parquet:
+	$(BIN)/python -m segwh.generate --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out $(DEMO_DIR)
+
+## build: dbt build on TARGET (dev, ci or postgres) without regenerating data
+build: venv
+	$(DBT) build $(DBT_FLAGS) --target $(TARGET)
+
+report: venv
+	$(BIN)/python -m segwh.report --target $(TARGET)
+
+## lint: sqlfluff with the dbt templater (compiles against the ci target)
+lint: venv demo-data
+	DBT_DUCKDB_PATH=$${TMPDIR:-/tmp}/segwh-lint.duckdb $(BIN)/sqlfluff lint models tests/singular macros --processes 2
+
+pytest: venv postgres-server
+	$(BIN)/pytest python_tests
+
+## postgres-server: make sure PostgreSQL server binaries exist (tests start their own cluster)
+postgres-server:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+	  (echo "Installing the PostgreSQL server (Debian package)..." && \
+	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+
+## lock: re-resolve pyproject.toml into requirements.lock
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	( echo "# Exact versions of every Python package the project and its tests use."; \
+	  echo "# Regenerate after changing pyproject.toml: make lock"; \
+	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^segwh' ) > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf target logs dbt_packages *.duckdb *.duckdb.wal

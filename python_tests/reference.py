@@ -1,0 +1,152 @@
+"""Independent Python computation of the published numbers.
+
+Written from the documented rules, not from the SQL: pandas over the raw
+events, lifetimes for the buy-till-you-die summary, exact fractions for RFM
+scores. Tests compare the warehouse against these.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+def clean_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Drop rows that cannot be placed and keep one row per event_id (first by time, then content)."""
+    ev = events.copy()
+    for col in ["session_id", "order_id", "product_id", "discount_amount", "quantity"]:
+        if col not in ev.columns:
+            ev[col] = None
+    ev["occurred_at"] = pd.to_datetime(ev["occurred_at"])
+    ev = ev[ev["event_id"].notna() & ev["customer_id"].notna() & ev["occurred_at"].notna()]
+    ev = ev.sort_values(["event_id", "occurred_at", "customer_id", "event_type"], kind="mergesort")
+    return ev.drop_duplicates("event_id", keep="first")
+
+
+def observed(events: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    return events[events["occurred_at"].dt.normalize() <= as_of]
+
+
+def orders(events: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """One row per order placed by the as-of date, net of refunds recorded by then."""
+    ev = observed(events, as_of)
+    lines = ev[(ev["event_type"] == "order_completed") & ev["order_id"].notna()].copy()
+    # Money in integer cents: sums and ties stay exact, as with decimal(18, 2) in SQL.
+    lines["cents"] = cents(lines["revenue"])
+    first = lines.sort_values(["order_id", "occurred_at", "event_id"]).drop_duplicates("order_id")
+    totals = lines.groupby("order_id").agg(gross=("cents", "sum"))
+    out = first.set_index("order_id")[["customer_id", "occurred_at"]].join(totals)
+    refunds = ev[(ev["event_type"] == "order_refunded") & ev["order_id"].notna()].copy()
+    refunds["cents"] = cents(refunds["revenue"])
+    refund_totals = refunds.groupby("order_id").agg(refund=("cents", "sum"), refund_count=("cents", "size"))
+    out = out.join(refund_totals, how="left")
+    out["refund_count"] = out["refund_count"].fillna(0)
+    out["refund"] = out["refund"].fillna(0).astype("int64")
+    out["refunded"] = out[["refund", "gross"]].min(axis=1)
+    out["net"] = out["gross"] - out["refunded"]
+    out["fully_refunded"] = (out["refund_count"] > 0) & (out["refunded"] >= out["gross"])
+    out["net_amount"] = out["net"] / 100.0
+    return out.reset_index()
+
+
+def cents(amounts: pd.Series) -> pd.Series:
+    return (amounts.astype(float).fillna(0.0) * 100).round().astype("int64")
+
+
+def btyd_summary(orders_df: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """lifetimes' own summary of the purchases (orders not fully refunded)."""
+    from lifetimes.utils import summary_data_from_transaction_data
+
+    purchases = orders_df[~orders_df["fully_refunded"]]
+    return summary_data_from_transaction_data(
+        purchases, "customer_id", "occurred_at", monetary_value_col="net_amount",
+        observation_period_end=as_of, freq="D",
+    )
+
+
+def customer_order_facts(orders_df: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per-customer order facts: counts, revenue in cents, days since last purchase."""
+    purchases = orders_df[~orders_df["fully_refunded"]]
+    grouped = orders_df.groupby("customer_id")
+    facts = pd.DataFrame({
+        "gross_cents": grouped["gross"].sum(),
+        "refunded_cents": grouped["refunded"].sum(),
+        "net_cents": grouped["net"].sum(),
+        "refunded_order_count": grouped["fully_refunded"].sum(),
+    })
+    by_buyer = purchases.groupby("customer_id")
+    facts["order_count"] = by_buyer.size()
+    facts["order_count"] = facts["order_count"].fillna(0).astype(int)
+    last_day = by_buyer["occurred_at"].max().dt.normalize()
+    facts["days_since_last_order"] = (as_of - last_day).dt.days
+    return facts
+
+
+# ----------------------------------------------------------------------------- RFM
+
+def quantile_scores(values: pd.Series, bins: int, higher_is_better: bool) -> pd.Series:
+    """1 + floor(bins * (worse + tied/2) / n), computed with exact fractions."""
+    n = len(values)
+    counts = values.value_counts()
+    scores = {}
+    for value in counts.index:
+        if higher_is_better:
+            worse = int((values < value).sum())
+        else:
+            worse = int((values > value).sum())
+        p = Fraction(2 * worse + int(counts[value]), 2 * n)
+        scores[value] = 1 + math.floor(bins * p)
+    return values.map(scores)
+
+
+def threshold_scores(values: pd.Series, cuts: list[float], higher_is_better: bool) -> pd.Series:
+    if higher_is_better:
+        return values.map(lambda v: 1 + sum(v >= c for c in cuts))
+    return values.map(lambda v: 1 + sum(v <= c for c in cuts))
+
+
+def read_segment_map(preset: str) -> list[dict]:
+    with open(PROJECT_DIR / "seeds" / "rfm_segment_map.csv", newline="") as fh:
+        return [r for r in csv.DictReader(fh) if r["segment_map"] == preset]
+
+
+def read_actions() -> dict[str, str]:
+    with open(PROJECT_DIR / "seeds" / "rfm_segments.csv", newline="") as fh:
+        return {r["rfm_segment"]: r["recommended_action"] for r in csv.DictReader(fh)}
+
+
+def name_cell(rules: list[dict], r: int, f: int, m: int) -> str | None:
+    hits = [
+        rule["rfm_segment"] for rule in rules
+        if int(rule["r_score_min"]) <= r <= int(rule["r_score_max"])
+        and int(rule["f_score_min"]) <= f <= int(rule["f_score_max"])
+        and int(rule["m_score_min"]) <= m <= int(rule["m_score_max"])
+    ]
+    assert len(hits) <= 1, f"cell {r}-{f}-{m} matched {hits}"
+    return hits[0] if hits else None
+
+
+def rfm(buyers: pd.DataFrame, bins: int = 5, method: str = "quantile", preset: str = "classic_11",
+        thresholds: dict | None = None) -> pd.DataFrame:
+    """buyers: customer_id, recency_days, frequency, monetary. Returns scores, cell, segment, action."""
+    out = buyers.copy()
+    if method == "quantile":
+        out["r_score"] = quantile_scores(out["recency_days"], bins, higher_is_better=False)
+        out["f_score"] = quantile_scores(out["frequency"], bins, higher_is_better=True)
+        out["m_score"] = quantile_scores(out["monetary"], bins, higher_is_better=True)
+    else:
+        out["r_score"] = threshold_scores(out["recency_days"], thresholds["recency"], higher_is_better=False)
+        out["f_score"] = threshold_scores(out["frequency"], thresholds["frequency"], higher_is_better=True)
+        out["m_score"] = threshold_scores(out["monetary"], thresholds["monetary"], higher_is_better=True)
+    rules = read_segment_map(preset)
+    actions = read_actions()
+    out["rfm_cell"] = [f"{r}-{f}-{m}" for r, f, m in zip(out["r_score"], out["f_score"], out["m_score"])]
+    out["rfm_segment"] = [name_cell(rules, r, f, m) for r, f, m in zip(out["r_score"], out["f_score"], out["m_score"])]
+    out["recommended_action"] = out["rfm_segment"].map(actions)
+    return out
