@@ -8,11 +8,18 @@
     ) }}
 {%- endmacro %}
 
-{% macro validate_project_vars() %}
+{#- The var rfm_bins, checked: models and tests that loop over it call this,
+    so a bad value fails even while dbt parses. -#}
+{% macro rfm_bins() -%}
     {%- set bins = var('rfm_bins') -%}
     {%- if bins is not number or bins != (bins | int) or bins < 2 or bins > 10 -%}
         {{ config_error('rfm_bins', 'a whole number from 2 to 10', bins) }}
     {%- endif -%}
+    {{ return(bins | int) }}
+{%- endmacro %}
+
+{% macro validate_project_vars() %}
+    {%- set bins = rfm_bins() -%}
 
     {%- set method = var('rfm_scoring_method') -%}
     {%- if method not in ['quantile', 'thresholds'] -%}

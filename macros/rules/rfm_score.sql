@@ -30,7 +30,7 @@
     both operands are integers far below 2^53. -#}
 {% macro rfm_quantile_score(value, higher_is_better) -%}
     cast(1 + floor(
-        {{ var('rfm_bins') }} * cast(
+        {{ rfm_bins() }} * cast(
             2 * (rank() over (order by {{ value }} {{ 'asc' if higher_is_better else 'desc' }}) - 1)
             + count(*) over (partition by {{ value }})
             as {{ type_double() }}

@@ -1,7 +1,7 @@
 {#- Every R x F x M score cell (1..rfm_bins each) must match exactly one rule of
     the active preset of rfm_segment_map. Returns each cell matched by no rule
     or by several, with how many. -#}
-{%- set bins = var('rfm_bins') -%}
+{%- set bins = rfm_bins() -%}
 
 with
 

@@ -1,0 +1,60 @@
+"""Invalid configuration and malformed input stop the build at once, with a
+message that names the var, file or column; optional inputs may be absent."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from adversarial import make_events
+from conftest import duck_warehouse
+
+
+@pytest.fixture(scope="module")
+def small_events(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("config")
+    path = workdir / "events.parquet"
+    make_events(seed=3, customers=40).to_parquet(path, index=False)
+    return workdir, path
+
+
+@pytest.mark.parametrize("bad_vars, named", [
+    ({"rfm_bins": 0}, "rfm_bins"),
+    ({"rfm_bins": "five"}, "rfm_bins"),
+    ({"rfm_scoring_method": "ntile"}, "rfm_scoring_method"),
+    ({"rfm_recency_thresholds": [90, 30, 180, 365]}, "rfm_recency_thresholds"),
+    ({"rfm_frequency_thresholds": [2, 3, 5]}, "rfm_frequency_thresholds"),
+    ({"as_of_date": "2024-13-01"}, "as_of_date"),
+    ({"as_of_date": "2023-02-29"}, "as_of_date"),
+    ({"as_of_date": "last tuesday"}, "as_of_date"),
+])
+def test_invalid_vars_fail_the_build_naming_the_var(small_events, bad_vars, named):
+    workdir, events = small_events
+    wh = duck_warehouse(workdir / "bad", events, None)
+    result = wh.build(["--select", "int_as_of_date"], vars=bad_vars, check=False)
+    assert not result.ok
+    assert f"Invalid configuration: var '{named}'" in result.output
+    assert "START sql" not in result.output, "no model may run with invalid configuration"
+
+
+def test_missing_required_column_names_the_column(small_events, tmp_path):
+    _, events = small_events
+    frame = pd.read_parquet(events).drop(columns=["revenue"])
+    path = tmp_path / "no_revenue.csv"
+    frame.to_csv(path, index=False)
+    wh = duck_warehouse(tmp_path, path, None)
+    result = wh.build(["--select", "stg_raw__events"], check=False)
+    assert not result.ok
+    assert "missing required column(s): revenue" in result.output
+
+
+def test_optional_columns_and_customers_file_may_be_absent(small_events, tmp_path):
+    _, events = small_events
+    wh = duck_warehouse(tmp_path, events, None)
+    wh.build()
+    staged = wh.query("select count(*) as n, count(session_id) as sessions, count(category) as categories "
+                      "from staging.stg_raw__events")
+    assert staged.n[0] > 0 and staged.sessions[0] == 0 and staged.categories[0] == 0
+    customers = wh.query("select bool_or(is_from_customer_source) as any_source, count(*) as n "
+                         "from staging.stg_raw__customers")
+    assert not customers.any_source[0] and customers.n[0] == pd.read_parquet(events).customer_id.nunique()
