@@ -22,7 +22,7 @@ final as (
         customer_id,
         ordered_on as purchased_on,
         count(*) as order_count,
-        sum(net_revenue) as net_revenue
+        cast(sum(net_revenue) as {{ type_money() }}) as net_revenue
 
     from purchases
     group by customer_id, ordered_on

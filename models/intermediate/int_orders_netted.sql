@@ -102,10 +102,10 @@ final as (
         ----------  numerics
         line_count,
         item_quantity,
-        gross_revenue,
-        discount_amount,
+        cast(gross_revenue as {{ type_money() }}) as gross_revenue,
+        cast(discount_amount as {{ type_money() }}) as discount_amount,
         refund_count,
-        refunded_revenue,
+        cast(refunded_revenue as {{ type_money() }}) as refunded_revenue,
         cast(gross_revenue - refunded_revenue as {{ type_money() }}) as net_revenue,
 
         ----------  booleans
