@@ -91,17 +91,16 @@ def customer_order_facts(orders_df: pd.DataFrame, as_of: pd.Timestamp) -> pd.Dat
 # ----------------------------------------------------------------------------- RFM
 
 def quantile_scores(values: pd.Series, bins: int, higher_is_better: bool) -> pd.Series:
-    """1 + floor(bins * (worse + tied/2) / n), computed with exact fractions."""
+    """min(bins, 1 + floor(bins * worse / (n - 1))) with exact fractions; the
+    middle band 1 + bins // 2 when nobody differs."""
     n = len(values)
     counts = values.value_counts()
+    if len(counts) == 1:
+        return values.map(lambda _: 1 + bins // 2)
     scores = {}
     for value in counts.index:
-        if higher_is_better:
-            worse = int((values < value).sum())
-        else:
-            worse = int((values > value).sum())
-        p = Fraction(2 * worse + int(counts[value]), 2 * n)
-        scores[value] = 1 + math.floor(bins * p)
+        worse = int((values < value).sum()) if higher_is_better else int((values > value).sum())
+        scores[value] = min(bins, 1 + math.floor(Fraction(bins * worse, n - 1)))
     return values.map(scores)
 
 

@@ -18,24 +18,29 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Quantile score without ntile, from the mid-rank percentile of the value:
-        p     = (worse + tied / 2) / customers     (0 < p < 1)
-        score = 1 + floor(rfm_bins * p)
-    `worse` counts scored customers with a strictly worse value, `tied` those
-    with the same value (itself included); this is
-    scipy.stats.percentileofscore(kind='mean') / 100. Ties share a score, the
-    result does not depend on row order or engine, a single customer or an
-    all-equal population lands in the middle band, and heavy ties (most buyers
-    with one order) never produce NULLs. The float division is exact enough:
-    both operands are integers far below 2^53. -#}
+{#- Quantile score without ntile, from the percent rank of the value:
+        worse = scored customers with a strictly worse value
+        score = min(rfm_bins, 1 + floor(rfm_bins * worse / (customers - 1)))
+    i.e. 1 + floor(rfm_bins * percent_rank), the top value capped at rfm_bins.
+    The lowest value always scores 1 and the highest rfm_bins; ties share a
+    score (rank() gives them one rank), so the result does not depend on row
+    order or engine. When nobody differs (one customer, or all values equal)
+    there is no ranking and everybody gets the middle band 1 + floor(rfm_bins / 2).
+    Heavy ties (most buyers with one order) never produce NULLs. The division
+    is exact enough: rfm_bins * worse and customers - 1 are integers far below
+    2^53, so floor() never lands on the wrong side of a band edge. -#}
 {% macro rfm_quantile_score(value, higher_is_better) -%}
-    cast(1 + floor(
-        {{ rfm_bins() }} * cast(
-            2 * (rank() over (order by {{ value }} {{ 'asc' if higher_is_better else 'desc' }}) - 1)
-            + count(*) over (partition by {{ value }})
-            as {{ type_double() }}
-        ) / (2 * count(*) over ())
-    ) as {{ dbt.type_int() }})
+    {%- set bins = rfm_bins() -%}
+    cast(case
+        when count(*) over (partition by {{ value }}) = count(*) over ()
+            then {{ 1 + bins // 2 }}
+        else least({{ bins }}, 1 + floor(
+            {{ bins }} * cast(
+                rank() over (order by {{ value }} {{ 'asc' if higher_is_better else 'desc' }}) - 1
+                as {{ type_double() }}
+            ) / (count(*) over () - 1)
+        ))
+    end as {{ dbt.type_int() }})
 {%- endmacro %}
 
 {#- Fixed business cut points, ascending. Higher-is-better measures earn one
