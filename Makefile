@@ -43,7 +43,7 @@ report: venv
 
 ## lint: sqlfluff with the dbt templater (compiles against the ci target)
 lint: venv demo-data
-	DBT_DUCKDB_PATH=$${TMPDIR:-/tmp}/segwh-lint.duckdb $(BIN)/sqlfluff lint models tests/singular macros --processes 2
+	DBT_DUCKDB_PATH=$${TMPDIR:-/tmp}/segwh-lint.duckdb $(BIN)/sqlfluff lint models tests/singular --processes 2
 
 pytest: venv postgres-server
 	$(BIN)/pytest python_tests

@@ -1,11 +1,8 @@
 {#- The single date every model is computed as of: the var `as_of_date`, or the
     UTC date of the last clean event when the var is unset. One row. -#}
 {%- set configured = as_of_date_literal() -%}
--- depends_on: {{ ref('stg_raw__events') }}
 
 with
-
-{% if configured is none -%}
 
 events as (
 
@@ -15,19 +12,13 @@ events as (
 
 final as (
 
+    {% if configured is none -%}
     select max(occurred_on) as as_of_date
     from events
-
-)
-
-{%- else -%}
-
-final as (
-
+    {%- else -%}
     select {{ configured }} as as_of_date
+    {%- endif %}
 
 )
-
-{%- endif %}
 
 select * from final

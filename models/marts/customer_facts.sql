@@ -43,21 +43,16 @@ activity as (
         count(*) as event_count,
         count(distinct session_id) as session_count,
         count(distinct occurred_on) as active_days,
-        {%- for event_type, column in [
-            ('page_view', 'page_view_count'),
-            ('product_view', 'product_view_count'),
-            ('add_to_cart', 'add_to_cart_count'),
-            ('checkout_started', 'checkout_count'),
-            ('email_sent', 'email_sent_count'),
-            ('email_opened', 'email_open_count'),
-            ('email_clicked', 'email_click_count'),
-            ('app_open', 'app_open_count'),
-            ('review_submitted', 'review_count'),
-            ('referral_made', 'referral_count'),
-        ] %}
-        sum(case when event_type = '{{ event_type }}' then 1 else 0 end) as {{ column }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        sum(case when event_type = 'page_view' then 1 else 0 end) as page_view_count,
+        sum(case when event_type = 'product_view' then 1 else 0 end) as product_view_count,
+        sum(case when event_type = 'add_to_cart' then 1 else 0 end) as add_to_cart_count,
+        sum(case when event_type = 'checkout_started' then 1 else 0 end) as checkout_count,
+        sum(case when event_type = 'email_sent' then 1 else 0 end) as email_sent_count,
+        sum(case when event_type = 'email_opened' then 1 else 0 end) as email_open_count,
+        sum(case when event_type = 'email_clicked' then 1 else 0 end) as email_click_count,
+        sum(case when event_type = 'app_open' then 1 else 0 end) as app_open_count,
+        sum(case when event_type = 'review_submitted' then 1 else 0 end) as review_count,
+        sum(case when event_type = 'referral_made' then 1 else 0 end) as referral_count
 
     from events
     group by customer_id
@@ -215,7 +210,7 @@ final as (
         case
             when distinct_purchase_days > 1
                 then cast({{ days_between('first_purchase_on', 'last_purchase_on') }} as {{ type_double() }})
-                / (distinct_purchase_days - 1)
+                    / (distinct_purchase_days - 1)
         end as mean_days_between_purchases,
 
         ----------  buy-till-you-die summary (lifetimes, freq='D')

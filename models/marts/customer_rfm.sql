@@ -40,8 +40,8 @@ mapped as (
     from scored
     left join segment_map
         on scored.r_score between segment_map.r_score_min and segment_map.r_score_max
-        and scored.f_score between segment_map.f_score_min and segment_map.f_score_max
-        and scored.m_score between segment_map.m_score_min and segment_map.m_score_max
+            and scored.f_score between segment_map.f_score_min and segment_map.f_score_max
+            and scored.m_score between segment_map.m_score_min and segment_map.m_score_max
 
 ),
 

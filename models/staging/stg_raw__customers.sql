@@ -1,26 +1,29 @@
-{#- One row per customer, typed. Personal data (name, email, phone) stays out:
-    no downstream model needs it. Without a customers source, customers are
+{#- One row per customer, typed. Personal contact data (name, email, phone) is
+    never read: no model needs it. Without a customers source, customers are
     derived from the events they appear in. -#}
 -- depends_on: {{ ref('stg_raw__events') }}
 {%- set raw_customers = source('raw', 'customers') -%}
 {%- set has_customers = source_exists(raw_customers) -%}
 {%- set available = relation_columns(raw_customers) if has_customers else [] -%}
 {%- if has_customers -%}
-    {%- do require_columns(available, ['customer_id'], 'customers (' ~ raw_customers ~ ')') -%}
+{%- do require_columns(available, ['customer_id'], 'customers (' ~ raw_customers ~ ')') -%}
 {%- endif %}
 
 with
 
-{% if has_customers -%}
-
 source as (
 
+    {% if has_customers -%}
     select * from {{ raw_customers }}
+    {%- else -%}
+    select * from {{ ref('stg_raw__events') }}
+    {%- endif %}
 
 ),
 
 renamed as (
 
+    {% if has_customers -%}
     select
         trim(cast(customer_id as {{ dbt.type_string() }})) as customer_id,
         lower({{ optional_column(available, 'country', dbt.type_string()) }}) as country,
@@ -30,19 +33,7 @@ renamed as (
         true as is_from_customer_source
 
     from source
-
-),
-
-{%- else -%}
-
-events as (
-
-    select * from {{ ref('stg_raw__events') }}
-
-),
-
-renamed as (
-
+    {%- else -%}
     select
         customer_id,
         cast(null as {{ dbt.type_string() }}) as country,
@@ -51,20 +42,25 @@ renamed as (
         min(occurred_at) as signed_up_at,
         false as is_from_customer_source
 
-    from events
+    from source
     group by customer_id
+    {%- endif %}
 
 ),
-
-{%- endif %}
 
 ranked as (
 
     select
-        renamed.*,
+        customer_id,
+        country,
+        acquisition_channel,
+        birth_date,
+        signed_up_at,
+        is_from_customer_source,
         row_number() over (
             partition by customer_id
-            order by signed_up_at nulls last, country nulls last, acquisition_channel nulls last,
+            order by
+                signed_up_at nulls last, country nulls last, acquisition_channel nulls last,
                 birth_date nulls last
         ) as customer_copy_number
 

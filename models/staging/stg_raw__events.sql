@@ -50,18 +50,22 @@ ranked as (
     select
         renamed.*,
         row_number() over (
-            partition by event_id
+            partition by renamed.event_id
             order by
-                occurred_at, customer_id, event_type, order_id nulls last, revenue nulls last,
-                product_id nulls last, session_id nulls last
+                renamed.occurred_at,
+                renamed.customer_id,
+                renamed.event_type,
+                renamed.order_id nulls last,
+                renamed.revenue nulls last,
+                renamed.product_id nulls last, renamed.session_id nulls last
         ) as event_copy_number
 
     from renamed
     where
-        event_id is not null
-        and customer_id is not null
-        and customer_id != ''
-        and occurred_at is not null
+        renamed.event_id is not null
+        and renamed.customer_id is not null
+        and renamed.customer_id != ''
+        and renamed.occurred_at is not null
 
 ),
 

@@ -36,5 +36,8 @@ from customer_facts
 full outer join rfm_rows
     on customer_facts.customer_id = rfm_rows.customer_id
 where
-    (customer_facts.order_count > 0 and (rfm_rows.rfm_rows is null or rfm_rows.rfm_rows != 1 or rfm_rows.segmented_rows != 1))
+    (
+        customer_facts.order_count > 0
+        and (rfm_rows.rfm_rows is null or rfm_rows.rfm_rows != 1 or rfm_rows.segmented_rows != 1)
+    )
     or (coalesce(customer_facts.order_count, 0) = 0 and rfm_rows.rfm_rows is not null)

@@ -44,8 +44,8 @@ matches as (
     from cells
     left join segment_map
         on cells.r_score between segment_map.r_score_min and segment_map.r_score_max
-        and cells.f_score between segment_map.f_score_min and segment_map.f_score_max
-        and cells.m_score between segment_map.m_score_min and segment_map.m_score_max
+            and cells.f_score between segment_map.f_score_min and segment_map.f_score_max
+            and cells.m_score between segment_map.m_score_min and segment_map.m_score_max
     group by cells.r_score, cells.f_score, cells.m_score
 
 )
