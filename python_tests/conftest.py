@@ -108,11 +108,14 @@ class PgWarehouse:
     def env(self) -> dict:
         return self.cluster.env()
 
+    def connect_kwargs(self) -> dict:
+        return self.cluster.dsn()
+
     def query(self, sql: str):
         import pandas as pd
         import psycopg2
 
-        conn = psycopg2.connect(**self.cluster.dsn())
+        conn = psycopg2.connect(**self.connect_kwargs())
         try:
             with conn.cursor() as cur:
                 cur.execute(sql)

@@ -29,7 +29,11 @@ renamed as (
         lower({{ optional_column(available, 'country', dbt.type_string()) }}) as country,
         lower({{ optional_column(available, 'acquisition_channel', dbt.type_string()) }}) as acquisition_channel,
         {{ optional_column(available, 'birth_date', 'date') }} as birth_date,
-        {{ optional_column(available, 'signed_up_at', dbt.type_timestamp()) }} as signed_up_at,
+        {% if 'signed_up_at' in available -%}
+        {{ utc_timestamp(raw_customers, 'signed_up_at') }}
+        {%- else -%}
+        cast(null as {{ dbt.type_timestamp() }})
+        {%- endif %} as signed_up_at,
         true as is_from_customer_source
 
     from source

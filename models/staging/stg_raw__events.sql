@@ -39,7 +39,7 @@ renamed as (
         {{ optional_column(available, 'quantity', dbt.type_int()) }} as quantity,
 
         ----------  timestamps
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at
+        {{ utc_timestamp(raw_events, 'occurred_at') }} as occurred_at
 
     from source
 
