@@ -25,6 +25,7 @@ final as (
         events.order_id,
         events.product_id,
         events.campaign_id,
+        events.campaign_variant,
         events.event_type,
         events.category,
         events.channel,

@@ -27,6 +27,7 @@ renamed as (
         nullif(trim(cast(order_id as {{ dbt.type_string() }})), '') as order_id,
         {{ optional_column(available, 'product_id', dbt.type_string()) }} as product_id,
         {{ optional_column(available, 'campaign_id', dbt.type_string()) }} as campaign_id,
+        lower({{ optional_column(available, 'campaign_variant', dbt.type_string()) }}) as campaign_variant,
 
         ----------  categories
         lower(trim(cast(event_type as {{ dbt.type_string() }}))) as event_type,
@@ -78,6 +79,7 @@ final as (
         order_id,
         product_id,
         campaign_id,
+        campaign_variant,
         event_type,
         category,
         channel,
