@@ -116,8 +116,8 @@ def read_segment_map(preset: str) -> list[dict]:
 
 
 def read_actions() -> dict[str, str]:
-    with open(PROJECT_DIR / "seeds" / "rfm_segments.csv", newline="") as fh:
-        return {r["rfm_segment"]: r["recommended_action"] for r in csv.DictReader(fh)}
+    with open(PROJECT_DIR / "seeds" / "segment_definitions.csv", newline="") as fh:
+        return {r["segment"]: r["recommended_action"] for r in csv.DictReader(fh) if r["dimension"] == "rfm_segment"}
 
 
 def name_cell(rules: list[dict], r: int, f: int, m: int) -> str | None:

@@ -19,10 +19,11 @@ select
     round(avg(rfm.recency_days), 1) as avg_recency_days,
     round(avg(rfm.frequency), 2) as avg_orders,
     round(cast(sum(rfm.monetary) as numeric), 2) as net_revenue,
-    min(segments.segment_rank) as segment_rank
+    min(definitions.segment_rank) as segment_rank
 from marts.customer_rfm as rfm
-left join seeds.rfm_segments as segments
-    on rfm.rfm_segment = segments.rfm_segment
+left join seeds.segment_definitions as definitions
+    on rfm.rfm_segment = definitions.segment
+    and definitions.dimension = 'rfm_segment'
 group by rfm.rfm_segment
 order by segment_rank, rfm.rfm_segment
 """

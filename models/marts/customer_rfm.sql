@@ -17,9 +17,10 @@ segment_map as (
 
 ),
 
-segments as (
+segment_definitions as (
 
-    select * from {{ ref('rfm_segments') }}
+    select * from {{ ref('segment_definitions') }}
+    where dimension = 'rfm_segment'
 
 ),
 
@@ -70,14 +71,14 @@ final as (
         cast('{{ var("rfm_scoring_method") }}' as {{ dbt.type_string() }}) as scoring_method,
         cast('{{ var("rfm_segment_map") }}' as {{ dbt.type_string() }}) as segment_map,
         mapped.rfm_segment,
-        segments.recommended_action,
+        segment_definitions.recommended_action,
 
         ----------  dates
         mapped.as_of_date
 
     from mapped
-    left join segments
-        on mapped.rfm_segment = segments.rfm_segment
+    left join segment_definitions
+        on mapped.rfm_segment = segment_definitions.segment
 
 )
 
