@@ -7,8 +7,9 @@ Usage::
 
 Writes ``<out>/events.parquet``, ``<out>/customers.parquet``,
 ``<out>/personas.parquet`` (ground truth) and ``<out>/manifest.json``
-(parameters, row counts, file hashes). With ``--postgres`` the three tables are
-also loaded into PostgreSQL (schema from ``RAW_SCHEMA``, default ``raw``).
+(parameters, row counts, randomized campaigns, file hashes). With
+``--postgres`` the three tables are also loaded into PostgreSQL (schema from
+``RAW_SCHEMA``, default ``raw``).
 
 From Python::
 
@@ -33,6 +34,29 @@ Model
   go out weekly (plus promotions); opens and clicks happen at customer-specific
   rates and a click often starts a web session. Orders may be refunded or
   reviewed later; buyers occasionally refer friends.
+* Randomized campaigns (``RANDOMIZED_CAMPAIGNS``): about six campaigns in the
+  window (winback, spring sale, summer sale, back to school, Black Friday,
+  holiday; ids like ``cmp_2025_11_black_friday``), each in the latest year
+  that leaves its 14-day follow-up inside the window. A randomized campaign
+  takes the place of the ordinary promotion with the same id. Eligible are
+  customers with events who signed up before the send time and had not gone
+  quiet more than 180 days before it. Each eligible customer is assigned
+  independently, 80% ``treatment`` / 20% ``control``, and gets one
+  ``campaign_assigned`` event at the send time (channel ``email``,
+  ``campaign_id`` and ``campaign_variant`` set, no session or order).
+  Treatment customers are sent the campaign's email (``email_sent`` and their
+  usual opens and clicks); control customers get nothing for that campaign.
+  Treatment causes incremental purchases: with probability
+  ``CAMPAIGN_UPLIFT[persona]`` (a separate value for the holiday campaigns) a
+  treated customer places one extra, ordinary order (full session, lines,
+  discounts, refunds, reviews) 1-14 days after the send time. Base purchases
+  are the same for both groups, so the true effect on orders per customer is
+  the uplift. Personas keep their signatures: non-buyers and one-time buyers
+  have uplift 0, lapsed regulars get no extra order inside their quiet
+  period, new customers only after their first order, never after the end
+  date. ``campaign_variant`` is NULL on every other event. The manifest lists
+  the campaigns with their treatment/control counts and the number of
+  incremental orders planted (ground truth).
 * Time of day follows an evening-peaked curve; some customers prefer their own
   hour. Weekends are busier; late November-December (Black Friday / Cyber
   Monday spikes) has 2-5x the order rate.
@@ -76,7 +100,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"
 
 US_PER_SEC = 1_000_000
 US_PER_MIN = 60 * US_PER_SEC
@@ -240,12 +264,43 @@ PERSONAS["regular"] = {
 }
 
 # =============================================================================
+# Randomized campaigns: planted treatment effect
+# =============================================================================
+# CAMPAIGN_UPLIFT[persona] = (uplift in other campaigns, uplift in holiday
+# campaigns): the probability that a customer assigned to the *treatment*
+# group places one extra (incremental) order 1-14 days after the assignment.
+# Control customers get no extra order and base purchases are the same for
+# both groups, so the true effect of a campaign on orders per customer (in
+# those 14 days) is exactly this probability. On the conversion rate (share
+# with >= 1 order) it is uplift * (1 - base conversion), a little less for
+# personas who often buy anyway. Zero keeps the persona signatures: window
+# shoppers and email-engaged non-buyers never order, one-time buyers keep
+# exactly one order. Where an extra order is impossible it is not placed
+# (see _campaign_effects): after the end date, inside a lapsed regular's quiet
+# period (lapse_days lo before the end date) and for a new customer before
+# their first order.
+CAMPAIGN_UPLIFT: dict[str, tuple[float, float]] = {
+    "regular": (0.04, 0.04),
+    "champion": (0.06, 0.06),
+    "lapsed_regular": (0.03, 0.03),
+    "one_time_buyer": (0.0, 0.0),
+    "new_customer": (0.05, 0.05),
+    "discount_hunter": (0.12, 0.12),
+    "holiday_shopper": (0.02, 0.08),
+    "window_shopper": (0.0, 0.0),
+    "cart_abandoner": (0.05, 0.05),
+    "email_engaged_non_buyer": (0.0, 0.0),
+    "premium_buyer": (0.03, 0.03),
+}
+
+# =============================================================================
 # Static vocabularies
 # =============================================================================
 EVENT_TYPES: tuple[str, ...] = (
     "page_view", "product_view", "search", "add_to_cart", "remove_from_cart",
-    "checkout_started", "order_completed", "order_refunded", "email_sent",
-    "email_opened", "email_clicked", "app_open", "review_submitted", "referral_made",
+    "checkout_started", "order_completed", "order_refunded", "campaign_assigned",
+    "email_sent", "email_opened", "email_clicked", "app_open", "review_submitted",
+    "referral_made",
 )
 ET = {name: code for code, name in enumerate(EVENT_TYPES)}
 
@@ -316,6 +371,23 @@ PROMO_CAMPAIGNS = (
     (12, 5, "gift_guide", 12), (12, 19, "last_chance", 10), (12, 26, "after_christmas", 9),
 )
 
+# Randomized campaigns (treatment/control): (slug, month, day, hour UTC,
+# holiday campaign). day None = Black Friday. Each runs once, in the latest
+# year whose date lies at least CAMPAIGN_LEAD_DAYS after the window start and
+# CAMPAIGN_TAIL_DAYS before the end date (so the 14-day follow-up is complete).
+# A randomized campaign replaces the ordinary promotion with the same id.
+RANDOMIZED_CAMPAIGNS = (
+    ("winback", 3, 10, 10, False), ("spring_sale", 5, 14, 12, False),
+    ("summer_sale", 7, 8, 11, False), ("back_to_school", 8, 20, 12, False),
+    ("black_friday", 11, None, 6, True), ("holiday", 12, 15, 9, True),
+)
+CAMPAIGN_LEAD_DAYS = 14
+CAMPAIGN_TAIL_DAYS = 21
+CAMPAIGN_TREATMENT_SHARE = 0.8   # P(an eligible customer is in the treatment group)
+CAMPAIGN_RECENT_DAYS = 180.0     # eligible unless gone quiet more than this long ago
+CAMPAIGN_EFFECT_DAYS = (1.0, 14.0)  # incremental orders this many days after assignment
+CAMPAIGN_VARIANTS = ("treatment", "control")
+
 # =============================================================================
 # Output schemas
 # =============================================================================
@@ -325,6 +397,7 @@ EVENTS_SCHEMA = pa.schema([
     ("order_id", pa.string()), ("revenue", pa.float64()), ("discount_amount", pa.float64()),
     ("product_id", pa.string()), ("category", pa.string()), ("quantity", pa.int32()),
     ("channel", pa.string()), ("campaign_id", pa.string()),
+    ("campaign_variant", pa.string()),
 ])
 CUSTOMERS_SCHEMA = pa.schema([
     ("customer_id", pa.string()), ("signed_up_at", pa.timestamp("us")),
@@ -340,7 +413,8 @@ TABLE_SCHEMAS = {"events": EVENTS_SCHEMA, "customers": CUSTOMERS_SCHEMA,
 # for columns that are useful for pruning (string statistics are expensive).
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=1, use_dictionary=[
     "customer_id", "event_type", "product_id", "category", "channel", "campaign_id",
-    "first_name", "last_name", "country", "acquisition_channel", "persona"])
+    "campaign_variant", "first_name", "last_name", "country", "acquisition_channel",
+    "persona"])
 PARQUET_TABLE_OPTIONS = {
     "events": dict(column_encoding={"occurred_at": "DELTA_BINARY_PACKED"},
                    write_statistics=["occurred_at", "customer_id", "event_type", "revenue",
@@ -396,8 +470,10 @@ class Context:
     curve_names: tuple[str, ...]
     camp_t: np.ndarray            # campaign send times (µs), sorted
     camp_ids: pa.Array
-    camp_incl: np.ndarray         # P(a subscriber is targeted)
+    camp_incl: np.ndarray         # P(a subscriber is targeted); 0 for randomized ones
     camp_open_mult: np.ndarray
+    rct_camp: np.ndarray          # randomized campaigns: index into camp_t, by time
+    rct_holiday: np.ndarray       # bool per randomized campaign: holiday uplift applies
     catalog: Catalog
     ptab: dict[str, np.ndarray]   # persona parameter table, one row per persona
     persona_cdf: np.ndarray
@@ -480,27 +556,52 @@ def _build_curves(start: date, n_days: int) -> tuple[dict[str, Curve], np.ndarra
     return curves, season
 
 
+def _schedule_randomized(start: date, end: date) -> list[tuple[date, int, str, bool]]:
+    """(day, hour, slug, holiday) of the randomized campaigns inside the window:
+    each of RANDOMIZED_CAMPAIGNS in the latest year that fits (see there)."""
+    first_ok = start + timedelta(days=CAMPAIGN_LEAD_DAYS)
+    last_ok = end - timedelta(days=CAMPAIGN_TAIL_DAYS)
+    rows = []
+    for slug, month, day, hour, holiday in RANDOMIZED_CAMPAIGNS:
+        for y in range(end.year, start.year - 1, -1):
+            d = _black_friday(y) if day is None else date(y, month, day)
+            if first_ok <= d <= last_ok:
+                rows.append((d, hour, slug, holiday))
+                break
+    return sorted(rows)
+
+
 def _build_campaigns(start: date, end: date):
-    """Weekly newsletters (Tuesdays 15:00) plus dated promotions."""
-    rows = []  # (send time µs, id, is_promo)
+    """Weekly newsletters (Tuesdays 15:00), dated promotions and the randomized
+    campaigns (which take the place of a promotion with the same id)."""
+    rows = []  # (send time µs, id, kind: 0 newsletter, 1 promotion, 2 randomized)
     d = start + timedelta(days=(1 - start.weekday()) % 7)  # first Tuesday
     while d <= end:
         iso = d.isocalendar()
         rows.append((_us(d) + 15 * US_PER_HOUR, f"cmp_{iso[0]}_w{iso[1]:02d}_newsletter", 0))
         d += timedelta(days=7)
+    holiday = {}
+    for day, hour, slug, is_holiday in _schedule_randomized(start, end):
+        cid = f"cmp_{day.year}_{day.month:02d}_{slug}"
+        holiday[cid] = is_holiday
+        rows.append((_us(day) + hour * US_PER_HOUR, cid, 2))
     for y in range(start.year, end.year + 1):
         bf = _black_friday(y)
         promos = [(date(y, m, dd), slug, h) for m, dd, slug, h in PROMO_CAMPAIGNS]
         promos += [(bf - timedelta(days=4), "black_friday_preview", 12),
                    (bf, "black_friday", 6), (bf + timedelta(days=3), "cyber_monday", 7)]
         for day, slug, hour in promos:
-            if start <= day <= end:
-                rows.append((_us(day) + hour * US_PER_HOUR, f"cmp_{y}_{day.month:02d}_{slug}", 1))
+            cid = f"cmp_{y}_{day.month:02d}_{slug}"
+            if start <= day <= end and cid not in holiday:
+                rows.append((_us(day) + hour * US_PER_HOUR, cid, 1))
     rows.sort()
     camp_t = np.array([r[0] for r in rows], dtype=np.int64)
-    promo = np.array([r[2] for r in rows], dtype=bool)
+    kind = np.array([r[2] for r in rows], dtype=np.int8)
+    rct = np.flatnonzero(kind == 2)
     return (camp_t, _string_array([r[1] for r in rows]),
-            np.where(promo, 0.95, 0.65), np.where(promo, 1.2, 0.9))
+            np.select([kind == 0, kind == 1], [0.65, 0.95], 0.0),
+            np.where(kind == 0, 0.9, 1.2),
+            rct, np.array([holiday[rows[i][1]] for i in rct], dtype=bool))
 
 
 def _build_catalog(rng: np.random.Generator) -> Catalog:
@@ -565,7 +666,8 @@ def _build_context(seed: int, end_date, years: int, customers: int) -> Context:
     n_days = (end - start).days + 1
     start_us, end_us = _us(start), _us(end) + US_PER_DAY - 1
     curves, season = _build_curves(start, n_days)
-    camp_t, camp_ids, camp_incl, camp_open = _build_campaigns(start, end)
+    camp_t, camp_ids, camp_incl, camp_open, rct_camp, rct_holiday = \
+        _build_campaigns(start, end)
     catalog = _build_catalog(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,))))
     ptab, persona_cdf = _build_param_table()
     for name in PERSONA_NAMES:
@@ -576,6 +678,10 @@ def _build_context(seed: int, end_date, years: int, customers: int) -> Context:
                                     for p in PERSONA_NAMES])
     ptab["browse_curve"] = np.array([list(curves).index(PERSONAS[p]["browse_curve"])
                                      for p in PERSONA_NAMES])
+    missing = set(PERSONA_NAMES) ^ set(CAMPAIGN_UPLIFT)
+    if missing:
+        raise ValueError(f"CAMPAIGN_UPLIFT does not match the personas: {sorted(missing)}")
+    ptab["uplift"] = np.array([CAMPAIGN_UPLIFT[p] for p in PERSONA_NAMES], dtype=np.float64)
 
     # Holiday seasons (Nov 1) inside the window: first and last usable ones.
     season_starts = [date(y, 11, 1) for y in range(start.year - 1, end.year + 1)]
@@ -600,7 +706,8 @@ def _build_context(seed: int, end_date, years: int, customers: int) -> Context:
     return Context(
         seed=seed, start_us=start_us, end_us=end_us, n_days=n_days, season_day=season,
         curves=curves, curve_names=tuple(curves), camp_t=camp_t, camp_ids=camp_ids,
-        camp_incl=camp_incl, camp_open_mult=camp_open, catalog=catalog, ptab=ptab,
+        camp_incl=camp_incl, camp_open_mult=camp_open, rct_camp=rct_camp,
+        rct_holiday=rct_holiday, catalog=catalog, ptab=ptab,
         persona_cdf=persona_cdf, signup_windows=signup_windows,
         first_season_start_us=_us(first_season),
         customer_digits=MIN_CUSTOMER_DIGITS if customers < 10 ** MIN_CUSTOMER_DIGITS else 11,
@@ -943,13 +1050,19 @@ def _simulate_block(ctx: Context, rng: np.random.Generator, n: int):
     first_order_t[o_owner[first_row]] = o_t[first_row]
     C.alive = alive
 
+    # ---------------------------------------------------------------- campaigns
+    rct = _campaign_effects(rng, ctx, C, first_order_t)
+    np.minimum.at(first_order_t, rct["inc_owner"], rct["inc_t"])
+
     # ---------------------------------------------------------------- emails
-    email = _email_events(rng, ctx, C)
+    email = _email_events(rng, ctx, C, *rct["treated"])
 
     # ---------------------------------------------------------------- sessions
-    sess_owner = [o_owner]
-    sess_t = [o_t]
-    sess_type = [np.full(o_owner.size, S_ORDER, np.int8)]
+    # (base orders and the campaigns' incremental orders are order sessions)
+    sess_owner = [o_owner, rct["inc_owner"]]
+    sess_t = [o_t, rct["inc_t"]]
+    sess_type = [np.full(o_owner.size + rct["inc_owner"].size, S_ORDER, np.int8)]
+    n_rct = ctx.rct_camp.size
     # signup session (browsing) unless the first order happened in it
     signup_browse = ~C.ghost & ~at_signup
     sess_owner.append(all_c[signup_browse])
@@ -968,8 +1081,10 @@ def _simulate_block(ctx: Context, rng: np.random.Generator, n: int):
     s_owner = np.concatenate(sess_owner)
     s_t0 = np.concatenate(sess_t).astype(np.int64)
     s_type = np.concatenate(sess_type)
+    s_rct = np.full(s_owner.size, -1, dtype=np.int64)   # campaign of incremental orders
+    s_rct[o_owner.size:o_owner.size + rct["inc_owner"].size] = rct["inc_campaign"]
     srt = np.lexsort((s_type, s_t0, s_owner))
-    s_owner, s_t0, s_type = s_owner[srt], s_t0[srt], s_type[srt]
+    s_owner, s_t0, s_type, s_rct = s_owner[srt], s_t0[srt], s_type[srt], s_rct[srt]
     n_sess = s_owner.size
     s_app = (s_type == S_GLANCE) | (rng.random(n_sess) < C.app_share[s_owner])
     s_premium = rng.random(n_sess) < C.premium[s_owner]
@@ -1007,6 +1122,8 @@ def _simulate_block(ctx: Context, rng: np.random.Generator, n: int):
     ord_first_line = _group_starts(ord_lines)
     ord_t = sev["t"][line][ord_first_line + ord_lines - 1]
     ord_valid = ord_t <= end
+    ord_rct = s_rct[ord_sess]
+    inc_orders = np.bincount(ord_rct[ord_valid & (ord_rct >= 0)], minlength=n_rct)
     ord_gross = np.round(np.bincount(l_ord, weights=rev, minlength=n_ord), 2)
     revenue = np.full(sev["t"].size, np.nan)
     discount = np.full(sev["t"].size, np.nan)
@@ -1056,6 +1173,11 @@ def _simulate_block(ctx: Context, rng: np.random.Generator, n: int):
                            C.referral_rate * buyer, ref_lo, alive)
     parts.append(dict(cust=ow, t=t, etype=ET["referral_made"]))
 
+    # ---------------------------------------------------------------- campaign events
+    owner, t, camp_code, variant = rct["assigned"]
+    parts.append(dict(cust=owner, t=t, etype=ET["campaign_assigned"], channel=CH_EMAIL,
+                      campaign=camp_code, variant=variant))
+
     # ---------------------------------------------------------------- email events
     for key, code in (("sent", "email_sent"), ("opened", "email_opened"),
                       ("clicked", "email_clicked")):
@@ -1064,13 +1186,62 @@ def _simulate_block(ctx: Context, rng: np.random.Generator, n: int):
 
     events = _assemble(parts, end)
     info = dict(persona=persona, signup=s, sessions=int((sev["t0"] <= end).sum()),
-                orders=int(ord_valid.sum()))
+                orders=int(ord_valid.sum()),
+                campaigns=np.stack([rct["treatment"], rct["control"], inc_orders], axis=1))
     return events, info, n_sess, n_ord
 
 
-def _email_events(rng, ctx: Context, C) -> dict:
+def _campaign_effects(rng, ctx: Context, C, first_order_t: np.ndarray) -> dict:
+    """Randomized campaigns: eligibility, treatment/control assignment and the
+    incremental orders of treated customers.
+
+    A customer is eligible for a campaign if they have any events at all (not
+    a ghost), signed up before its send time and had not gone quiet more than
+    CAMPAIGN_RECENT_DAYS before it. Every eligible customer is assigned
+    independently: treatment with probability CAMPAIGN_TREATMENT_SHARE, else
+    control. A treated customer places one incremental order with probability
+    CAMPAIGN_UPLIFT[persona] (holiday column for holiday campaigns) at a random
+    time 1-14 days after the send time. The draw is made for every treated
+    customer; the order is then left out where it cannot happen: after the end
+    date, inside the quiet period of a persona with a forced stop (lapsed
+    regulars: lapse_days lo before the end date) and, for new customers, when
+    they have not placed their first order before the campaign.
+    """
+    n, end = C.n, ctx.end_us
+    k_n = ctx.rct_camp.size
+    t_send = ctx.camp_t[ctx.rct_camp]
+    eligible = (~C.ghost[:, None] & (C.signup[:, None] < t_send)
+                & (C.alive[:, None] > t_send - CAMPAIGN_RECENT_DAYS * US_PER_DAY))
+    treated = eligible & (rng.random((n, k_n)) < CAMPAIGN_TREATMENT_SHARE)
+    uplift = ctx.ptab["uplift"][C.persona][:, ctx.rct_holiday.astype(np.int64)]
+    converts = treated & (rng.random((n, k_n)) < uplift)
+    # latest possible incremental order: the end date or the persona's quiet period
+    lapse_lo = ctx.ptab["lapse_days"][C.persona, 0]
+    cap = end - np.where(np.isnan(lapse_lo), 0.0, lapse_lo) * US_PER_DAY - 2 * US_PER_HOUR
+    lo = (t_send + CAMPAIGN_EFFECT_DAYS[0] * US_PER_DAY).astype(np.float64)
+    hi = np.minimum(t_send + CAMPAIGN_EFFECT_DAYS[1] * US_PER_DAY - 2 * US_PER_HOUR,
+                    cap[:, None])
+    is_new = C.persona == PERSONA_NAMES.index("new_customer")
+    converts &= (hi > lo) & (~is_new[:, None] | (first_order_t[:, None] < t_send))
+    io, ik = np.nonzero(converts)                       # by customer, then campaign
+    lo_i, hi_i = lo[ik], hi[io, ik]
+    inc_t = _place_in_day(rng, ctx, lo_i + rng.random(io.size) * (hi_i - lo_i), io,
+                          lo_i, hi_i, C)
+    ao, ak = np.nonzero(eligible)
+    arm = treated[ao, ak]
+    return dict(
+        assigned=(ao, t_send[ak], ctx.rct_camp[ak], np.where(arm, 0, 1).astype(np.int8)),
+        treated=(ao[arm], ctx.rct_camp[ak[arm]]),
+        inc_owner=io, inc_t=inc_t, inc_campaign=ik,
+        treatment=treated.sum(axis=0), control=(eligible & ~treated).sum(axis=0),
+    )
+
+
+def _email_events(rng, ctx: Context, C, forced_owner=None, forced_camp=None) -> dict:
     """Marketing emails sent to subscribers, their opens and clicks, and the
-    web/app sessions that clicks start."""
+    web/app sessions that clicks start. ``forced_owner``/``forced_camp`` are
+    extra sends (randomized campaigns: every treated customer gets the email;
+    those campaigns have camp_incl 0, so nobody else does)."""
     n, end = C.n, ctx.end_us
     unsub = C.signup + rng.exponential(1.0, n) * C.unsubscribe_days * US_PER_DAY
     lo = np.searchsorted(ctx.camp_t, C.signup, side="left")
@@ -1080,6 +1251,9 @@ def _email_events(rng, ctx: Context, C) -> dict:
     camp = lo[owner] + (np.arange(owner.size) - np.repeat(_group_starts(cnt), cnt))
     targeted = rng.random(owner.size) < ctx.camp_incl[camp]
     owner, camp = owner[targeted], camp[targeted]
+    if forced_owner is not None:
+        owner = np.concatenate([owner, np.asarray(forced_owner, dtype=owner.dtype)])
+        camp = np.concatenate([camp, np.asarray(forced_camp, dtype=camp.dtype)])
     m = owner.size
     sent_t = ctx.camp_t[camp] + (rng.random(m) * 40 * US_PER_MIN).astype(np.int64)
     quiet = sent_t > C.alive[owner]
@@ -1188,7 +1362,8 @@ def _assemble(parts: list[dict], end_us: int) -> dict:
     after the end date, and sort by customer then time."""
     defaults = dict(sess=(-1, np.int64), order=(-1, np.int64), revenue=(np.nan, np.float64),
                     discount=(np.nan, np.float64), product=(-1, np.int32),
-                    quantity=(-1, np.int32), channel=(-1, np.int8), campaign=(-1, np.int32))
+                    quantity=(-1, np.int32), channel=(-1, np.int8), campaign=(-1, np.int32),
+                    variant=(-1, np.int8))
     cols: dict[str, list] = {k: [] for k in ("cust", "t", "etype", *defaults, "keep")}
     for part in parts:
         m = np.asarray(part["cust"]).size
@@ -1236,6 +1411,7 @@ def _events_table_local(ctx: Context, ev: dict, first_customer: int) -> pa.Table
         _numeric_array(ev["quantity"], pa.int32(), ev["quantity"] < 0),
         _lookup(CHANNELS, ev["channel"]),
         _lookup(ctx.camp_ids, ev["campaign"]),
+        _lookup(CAMPAIGN_VARIANTS, ev["variant"]),
     ], schema=pa.schema(local))
 
 
@@ -1337,6 +1513,7 @@ def _block_result(ctx: Context, seed: int, block: int, block_size: int,
         sessions_present=info["sessions"], orders_present=info["orders"],
         type_counts=np.bincount(ev["etype"], minlength=len(EVENT_TYPES)),
         persona_counts=np.bincount(info["persona"], minlength=len(PERSONA_NAMES)),
+        campaign_counts=info["campaigns"],
     )
 
 
@@ -1369,6 +1546,7 @@ def generate(customers: int, seed: int, out, end_date="2026-10-31", years: int =
     totals = dict(events=0, sessions=0, orders=0, sessions_present=0, orders_present=0)
     type_counts = np.zeros(len(EVENT_TYPES), dtype=np.int64)
     persona_counts = np.zeros(len(PERSONA_NAMES), dtype=np.int64)
+    campaign_counts = np.zeros((ctx.rct_camp.size, 3), dtype=np.int64)
     n_blocks = -(-customers // block_size)
     progress = None
     if not quiet and sys.stderr.isatty():
@@ -1398,6 +1576,7 @@ def generate(customers: int, seed: int, out, end_date="2026-10-31", years: int =
                 totals["orders_present"] += res["orders_present"]
                 type_counts += res["type_counts"]
                 persona_counts += res["persona_counts"]
+                campaign_counts += res["campaign_counts"]
                 if progress is not None:
                     progress.update(res["customers"].num_rows)
             while pending:
@@ -1423,6 +1602,24 @@ def generate(customers: int, seed: int, out, end_date="2026-10-31", years: int =
         "orders": int(totals["orders_present"]),
         "event_types": {t: int(c) for t, c in zip(EVENT_TYPES, type_counts)},
         "personas": {p: int(c) for p, c in zip(PERSONA_NAMES, persona_counts)},
+        "campaign_design": {
+            "treatment_share": CAMPAIGN_TREATMENT_SHARE,
+            "eligible": f"customers with events who signed up before the send time "
+                        f"and had not gone quiet more than {CAMPAIGN_RECENT_DAYS:g} "
+                        f"days before it",
+            "incremental_order_days": list(CAMPAIGN_EFFECT_DAYS),
+            "uplift": {p: {"default": CAMPAIGN_UPLIFT[p][0], "holiday": CAMPAIGN_UPLIFT[p][1]}
+                       for p in PERSONA_NAMES},
+        },
+        "campaigns": [
+            {"campaign_id": ctx.camp_ids[int(i)].as_py(),
+             "assigned_at": str(np.datetime64(int(ctx.camp_t[i]), "us")),
+             "assignment_date": str(np.datetime64(int(ctx.camp_t[i]), "us")
+                                    .astype("datetime64[D]")),
+             "holiday": bool(hol), "treatment": int(c[0]), "control": int(c[1]),
+             "incremental_orders": int(c[2])}
+            for i, hol, c in zip(ctx.rct_camp, ctx.rct_holiday, campaign_counts)
+        ],
         "files": {f"{name}.parquet": _sha256(path) for name, path in paths.items()},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")

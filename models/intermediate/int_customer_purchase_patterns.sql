@@ -35,6 +35,12 @@ customers as (
 
 ),
 
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
 purchases as (
 
     select * from orders
@@ -59,11 +65,13 @@ previous_days as (
 gaps as (
 
     select
-        customer_id,
-        days_from_last,
-        {{ days_between('previous_purchased_on', 'purchased_on') }} as gap_days
+        previous_days.customer_id,
+        previous_days.days_from_last,
+        {{ days_between('previous_days.previous_purchased_on', 'previous_days.purchased_on') }} as gap_days,
+        {{ days_between('previous_days.purchased_on', 'as_of.as_of_date') }} as days_before_as_of
 
     from previous_days
+    cross join as_of
 
 ),
 
@@ -71,6 +79,11 @@ gap_summary as (
 
     select
         customer_id,
+        max(case when days_before_as_of >= {{ var('kpi_retention_window_days') }}
+            and days_before_as_of < 2 * {{ var('kpi_retention_window_days') }} then 1 else 0 end)
+            as purchased_in_previous_window,
+        max(case when days_before_as_of < {{ var('kpi_retention_window_days') }} then 1 else 0 end)
+            as purchased_in_last_window,
         max(case when days_from_last = 1 then gap_days end) as last_gap_days,
         avg(case when days_from_last > 1 then cast(gap_days as {{ type_double() }}) end) as prior_mean_gap_days,
         count(gap_days) as gap_count
@@ -230,7 +243,9 @@ final as (
         / date_summary.purchase_count as top_occasion_share,
         date_summary.birthday_month_purchase_count,
         price_summary.price_ratio,
-        category_ranked.category as top_category
+        category_ranked.category as top_category,
+        gap_summary.purchased_in_previous_window = 1 as purchased_in_previous_window,
+        gap_summary.purchased_in_last_window = 1 as purchased_in_last_window
 
     from date_summary
     left join gap_summary

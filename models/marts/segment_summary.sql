@@ -1,0 +1,146 @@
+{#- One row per dimension and segment: how many customers, what they are worth
+    and how they behave, as of the as-of date. Rates are ratios of sums over the
+    segment's customers (NULL when the denominator is 0). -#}
+
+with
+
+memberships as (
+
+    select * from {{ ref('segment_memberships') }}
+
+),
+
+customer_facts as (
+
+    select * from {{ ref('customer_facts') }}
+
+),
+
+activity as (
+
+    select * from {{ ref('int_customer_activity_summarized') }}
+
+),
+
+patterns as (
+
+    select * from {{ ref('int_customer_purchase_patterns') }}
+
+),
+
+customer_kpis as (
+
+    select
+        customer_facts.customer_id,
+        customer_facts.order_count,
+        customer_facts.net_revenue,
+        customer_facts.email_sent_count,
+        customer_facts.email_open_count,
+        customer_facts.email_click_count,
+        coalesce(activity.session_count, 0) as session_count,
+        coalesce(activity.converted_session_count, 0) as converted_session_count,
+        case when customer_facts.order_count > 0 then 1 else 0 end as is_buyer,
+        case when customer_facts.order_count > 1 then 1 else 0 end as is_repeat_buyer,
+        case when patterns.purchased_in_previous_window then 1 else 0 end as was_active_before,
+        case when patterns.purchased_in_previous_window and patterns.purchased_in_last_window then 1 else 0 end
+            as was_retained
+
+    from customer_facts
+    left join activity
+        on customer_facts.customer_id = activity.customer_id
+    left join patterns
+        on customer_facts.customer_id = patterns.customer_id
+
+),
+
+population as (
+
+    select count(*) as customers
+    from customer_facts
+
+),
+
+segment_totals as (
+
+    select
+        memberships.dimension,
+        memberships.segment,
+        min(memberships.as_of_date) as as_of_date,
+        count(*) as customers,
+        sum(customer_kpis.is_buyer) as buyers,
+        sum(customer_kpis.order_count) as orders,
+        sum(customer_kpis.net_revenue) as net_revenue,
+        sum(customer_kpis.session_count) as sessions,
+        sum(customer_kpis.converted_session_count) as converted_sessions,
+        sum(customer_kpis.is_repeat_buyer) as repeat_buyers,
+        sum(customer_kpis.was_active_before) as previously_active_buyers,
+        sum(customer_kpis.was_retained) as retained_buyers,
+        sum(customer_kpis.email_sent_count) as emails_sent,
+        sum(customer_kpis.email_open_count) as emails_opened,
+        sum(customer_kpis.email_click_count) as emails_clicked
+
+    from memberships
+    inner join customer_kpis
+        on memberships.customer_id = customer_kpis.customer_id
+    group by memberships.dimension, memberships.segment
+
+),
+
+final as (
+
+    select
+        ----------  segment
+        segment_totals.dimension,
+        segment_totals.segment,
+
+        ----------  size
+        cast(segment_totals.customers as {{ dbt.type_bigint() }}) as customers,
+        cast(segment_totals.customers as {{ type_double() }}) / population.customers as customer_share,
+        cast(segment_totals.buyers as {{ dbt.type_bigint() }}) as buyers,
+
+        ----------  value
+        cast(segment_totals.orders as {{ dbt.type_bigint() }}) as orders,
+        cast(segment_totals.net_revenue as {{ type_money() }}) as net_revenue,
+        case
+            when segment_totals.orders > 0
+                then cast(segment_totals.net_revenue as {{ type_double() }}) / segment_totals.orders
+        end as average_order_value,
+        cast(segment_totals.net_revenue as {{ type_double() }}) / segment_totals.customers as average_clv,
+
+        ----------  behavior
+        case
+            when segment_totals.sessions > 0
+                then cast(segment_totals.converted_sessions as {{ type_double() }}) / segment_totals.sessions
+        end as conversion_rate,
+        case
+            when segment_totals.buyers > 0
+                then cast(segment_totals.repeat_buyers as {{ type_double() }}) / segment_totals.buyers
+        end as repeat_rate,
+        case
+            when segment_totals.previously_active_buyers > 0
+                then cast(segment_totals.retained_buyers as {{ type_double() }})
+                / segment_totals.previously_active_buyers
+        end as retention_rate,
+        case
+            when segment_totals.previously_active_buyers > 0
+                then 1 - cast(segment_totals.retained_buyers as {{ type_double() }})
+                / segment_totals.previously_active_buyers
+        end as churn_rate,
+        case
+            when segment_totals.emails_sent > 0
+                then cast(segment_totals.emails_opened as {{ type_double() }}) / segment_totals.emails_sent
+        end as email_open_rate,
+        case
+            when segment_totals.emails_sent > 0
+                then cast(segment_totals.emails_clicked as {{ type_double() }}) / segment_totals.emails_sent
+        end as email_click_rate,
+
+        ----------  dates
+        segment_totals.as_of_date
+
+    from segment_totals
+    cross join population
+
+)
+
+select * from final
