@@ -11,8 +11,11 @@ import pytest
 import reference as ref
 
 MARTS = {
-    "customer_facts": "customer_id",
-    "customer_rfm": "customer_id",
+    "customer_facts": ["customer_id"],
+    "customer_rfm": ["customer_id"],
+    "customer_segments": ["customer_id"],
+    "segment_memberships": ["customer_id", "dimension"],
+    "segment_summary": ["dimension", "segment"],
 }
 
 
@@ -74,7 +77,7 @@ def test_demo_rfm_equals_reference(duck_demo, demo_reference):
         assert (got[column].to_numpy() == expected[column].to_numpy()).all(), column
 
 
-def normalized(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+def normalized(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     frame = frame.sort_values(key).reset_index(drop=True)
     for column in frame.columns:
         series = frame[column]
