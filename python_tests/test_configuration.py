@@ -27,6 +27,11 @@ def small_events(tmp_path_factory):
     ({"as_of_date": "2024-13-01"}, "as_of_date"),
     ({"as_of_date": "2023-02-29"}, "as_of_date"),
     ({"as_of_date": "last tuesday"}, "as_of_date"),
+    ({"usage_heavy_min_percentile": 1.5}, "usage_heavy_min_percentile"),
+    ({"churn_risk_medium_min": 0.7}, "churn_risk_medium_min"),
+    ({"lifecycle_at_risk_cadence_multiple": 3.0}, "lifecycle_at_risk_cadence_multiple"),
+    ({"segment_activity_window_days": 0}, "segment_activity_window_days"),
+    ({"daypart_start_hours": {"morning": 5, "afternoon": 4, "evening": 17, "night": 22}}, "daypart_start_hours"),
 ])
 def test_invalid_vars_fail_the_build_naming_the_var(small_events, bad_vars, named):
     workdir, events = small_events

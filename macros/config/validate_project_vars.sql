@@ -46,7 +46,71 @@
 
     {#- Parses the date or fails with a message naming the var. -#}
     {%- do as_of_date_literal() -%}
+
+    {#- Behavioral segment and KPI settings. -#}
+    {%- for name in [
+        'segment_activity_window_days', 'frequent_buyer_min_orders', 'seasonal_min_orders',
+        'lifecycle_new_days', 'lifecycle_default_cadence_days', 'lifecycle_min_cadence_days',
+        'lifecycle_reactivated_window_days', 'lifecycle_loyal_min_orders', 'lifecycle_loyal_min_tenure_days',
+        'engagement_sessions_high', 'engagement_app_opens_min', 'engagement_highly_engaged_min_points',
+        'engagement_engaged_min_points', 'occasion_min_orders', 'birthday_min_purchases',
+        'kpi_retention_window_days', 'cart_abandonment_hours', 'cart_abandonment_lookback_days',
+        'affinity_min_customers', 'campaign_attribution_days',
+    ] -%}
+        {%- do require_whole_number(name, 1) -%}
+    {%- endfor -%}
+    {%- for name in [
+        'seasonal_min_share', 'usage_heavy_min_percentile', 'usage_moderate_min_percentile',
+        'engagement_open_rate_high', 'engagement_open_rate_low', 'engagement_click_rate_min',
+        'occasion_min_share', 'weekend_preference_min_share', 'price_driven_min_discounted_share',
+        'churn_risk_medium_min', 'churn_risk_high_min', 'value_high_min_percentile', 'value_medium_min_percentile',
+    ] -%}
+        {%- do require_share(name) -%}
+    {%- endfor -%}
+    {%- for name in ['lifecycle_at_risk_cadence_multiple', 'lifecycle_lapsed_cadence_multiple',
+                     'premium_min_price_ratio', 'churn_risk_steepness'] -%}
+        {%- if var(name) is not number or var(name) <= 0 -%}
+            {{ config_error(name, 'a number above 0', var(name)) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for low, high in [
+        ('usage_moderate_min_percentile', 'usage_heavy_min_percentile'),
+        ('engagement_open_rate_low', 'engagement_open_rate_high'),
+        ('engagement_engaged_min_points', 'engagement_highly_engaged_min_points'),
+        ('churn_risk_medium_min', 'churn_risk_high_min'),
+        ('value_medium_min_percentile', 'value_high_min_percentile'),
+        ('lifecycle_at_risk_cadence_multiple', 'lifecycle_lapsed_cadence_multiple'),
+    ] -%}
+        {%- if var(low) >= var(high) -%}
+            {{ config_error(low, 'below ' ~ high ~ ' (' ~ var(high) ~ ')', var(low)) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set hours = var('daypart_start_hours') -%}
+    {%- set described = 'a mapping {morning, afternoon, evening, night} of ascending hours 0-23' -%}
+    {%- if hours is not mapping or hours.keys() | list | sort != ['afternoon', 'evening', 'morning', 'night'] -%}
+        {{ config_error('daypart_start_hours', described, hours) }}
+    {%- endif -%}
+    {%- set ordered = [hours['morning'], hours['afternoon'], hours['evening'], hours['night']] -%}
+    {%- for hour in ordered -%}
+        {%- if hour is not number or hour < 0 or hour > 23 or (not loop.first and hour <= ordered[loop.index0 - 1]) -%}
+            {{ config_error('daypart_start_hours', described, hours) }}
+        {%- endif -%}
+    {%- endfor -%}
 {% endmacro %}
+
+{% macro require_whole_number(name, minimum) -%}
+    {%- set value = var(name) -%}
+    {%- if value is not number or value != (value | int) or value < minimum -%}
+        {{ config_error(name, 'a whole number of at least ' ~ minimum, value) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro require_share(name) -%}
+    {%- set value = var(name) -%}
+    {%- if value is not number or value < 0 or value > 1 -%}
+        {{ config_error(name, 'a number from 0 to 1', value) }}
+    {%- endif -%}
+{%- endmacro %}
 
 {#- The as_of_date var as a SQL date literal, or none when it is unset. -#}
 {% macro as_of_date_literal() -%}
