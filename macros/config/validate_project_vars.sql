@@ -100,9 +100,10 @@
 
 {% macro require_whole_number(name, minimum) -%}
     {%- set value = var(name) -%}
-    {%- if value is not number or value != (value | int) or value < minimum -%}
+    {%- if value is boolean or value is not number or value != (value | int) or value < minimum -%}
         {{ config_error(name, 'a whole number of at least ' ~ minimum, value) }}
     {%- endif -%}
+    {{ return(value | int) }}
 {%- endmacro %}
 
 {% macro require_share(name) -%}

@@ -141,9 +141,9 @@ final as (
         case
             when window_summary.first_window_activity_on is not null
                 then cast(floor(
-                    ({{ days_between('window_summary.first_window_activity_on', 'window_summary.as_of_date') }} + 7)
-                    / 7.0
-                ) as {{ dbt.type_int() }})
+                        ({{ days_between('window_summary.first_window_activity_on', 'window_summary.as_of_date') }} + 7)
+                        / 7.0
+                    ) as {{ dbt.type_int() }})
         end as window_active_weeks,
         window_summary.session_count,
         window_summary.converted_session_count,
@@ -156,10 +156,10 @@ final as (
     from window_summary
     left join hour_ranked
         on window_summary.customer_id = hour_ranked.customer_id
-        and hour_ranked.hour_rank = 1
+            and hour_ranked.hour_rank = 1
     left join daypart_ranked
         on window_summary.customer_id = daypart_ranked.customer_id
-        and daypart_ranked.daypart_rank = 1
+            and daypart_ranked.daypart_rank = 1
 
 )
 

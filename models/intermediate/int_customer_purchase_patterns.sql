@@ -79,11 +79,17 @@ gap_summary as (
 
     select
         customer_id,
-        max(case when days_before_as_of >= {{ var('kpi_retention_window_days') }}
-            and days_before_as_of < 2 * {{ var('kpi_retention_window_days') }} then 1 else 0 end)
-            as purchased_in_previous_window,
-        max(case when days_before_as_of < {{ var('kpi_retention_window_days') }} then 1 else 0 end)
-            as purchased_in_last_window,
+        max(
+            case
+                when days_before_as_of >= {{ var('kpi_retention_window_days') }}
+                    and days_before_as_of < 2 * {{ var('kpi_retention_window_days') }}
+                    then 1
+                else 0
+            end
+        ) as purchased_in_previous_window,
+        max(
+            case when days_before_as_of < {{ var('kpi_retention_window_days') }} then 1 else 0 end
+        ) as purchased_in_last_window,
         max(case when days_from_last = 1 then gap_days end) as last_gap_days,
         avg(case when days_from_last > 1 then cast(gap_days as {{ type_double() }}) end) as prior_mean_gap_days,
         count(gap_days) as gap_count
@@ -123,8 +129,8 @@ occasion_purchases as (
     from purchase_dates
     inner join occasion_calendar
         on purchase_dates.month_day
-        between occasion_calendar.start_month * 100 + occasion_calendar.start_day
-        and occasion_calendar.end_month * 100 + occasion_calendar.end_day
+            between occasion_calendar.start_month * 100 + occasion_calendar.start_day
+            and occasion_calendar.end_month * 100 + occasion_calendar.end_day
     group by purchase_dates.customer_id, occasion_calendar.occasion
 
 ),
@@ -137,7 +143,7 @@ occasion_ranked as (
         purchase_count,
         row_number() over (
             partition by customer_id
-            order by purchase_count desc, occasion asc
+            order by purchase_count desc, {{ text_sort_key('occasion') }} asc
         ) as occasion_rank
 
     from occasion_purchases
@@ -223,7 +229,7 @@ category_ranked as (
         category,
         row_number() over (
             partition by customer_id
-            order by category_revenue desc, category asc
+            order by category_revenue desc, {{ text_sort_key('category') }} asc
         ) as category_rank
 
     from category_spend
@@ -252,12 +258,12 @@ final as (
         on date_summary.customer_id = gap_summary.customer_id
     left join occasion_ranked
         on date_summary.customer_id = occasion_ranked.customer_id
-        and occasion_ranked.occasion_rank = 1
+            and occasion_ranked.occasion_rank = 1
     left join price_summary
         on date_summary.customer_id = price_summary.customer_id
     left join category_ranked
         on date_summary.customer_id = category_ranked.customer_id
-        and category_ranked.category_rank = 1
+            and category_ranked.category_rank = 1
 
 )
 

@@ -119,12 +119,12 @@ final as (
         case
             when segment_totals.previously_active_buyers > 0
                 then cast(segment_totals.retained_buyers as {{ type_double() }})
-                / segment_totals.previously_active_buyers
+                    / segment_totals.previously_active_buyers
         end as retention_rate,
         case
             when segment_totals.previously_active_buyers > 0
                 then 1 - cast(segment_totals.retained_buyers as {{ type_double() }})
-                / segment_totals.previously_active_buyers
+                    / segment_totals.previously_active_buyers
         end as churn_rate,
         case
             when segment_totals.emails_sent > 0

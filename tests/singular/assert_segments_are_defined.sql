@@ -43,5 +43,5 @@ select
 from emitted
 left join segment_definitions
     on emitted.dimension = segment_definitions.dimension
-    and emitted.segment = segment_definitions.segment
+        and emitted.segment = segment_definitions.segment
 where segment_definitions.segment is null
