@@ -88,27 +88,31 @@ hour_ranked as (
 
 ),
 
+hourly_dayparts as (
+
+    select
+        customer_id,
+        activity_count,
+        case
+            when hour_of_day >= {{ starts['morning'] }} and hour_of_day < {{ starts['afternoon'] }} then 'morning'
+            when hour_of_day >= {{ starts['afternoon'] }} and hour_of_day < {{ starts['evening'] }} then 'afternoon'
+            when hour_of_day >= {{ starts['evening'] }} and hour_of_day < {{ starts['night'] }} then 'evening'
+            else 'night'
+        end as daypart
+
+    from hourly
+
+),
+
 dayparts as (
 
     select
         customer_id,
-        case
-            when hour_of_day >= {{ starts['morning'] }} and hour_of_day < {{ starts['afternoon'] }} then 'morning'
-            when hour_of_day >= {{ starts['afternoon'] }} and hour_of_day < {{ starts['evening'] }} then 'afternoon'
-            when hour_of_day >= {{ starts['evening'] }} and hour_of_day < {{ starts['night'] }} then 'evening'
-            else 'night'
-        end as daypart,
+        daypart,
         sum(activity_count) as activity_count
 
-    from hourly
-    group by
-        customer_id,
-        case
-            when hour_of_day >= {{ starts['morning'] }} and hour_of_day < {{ starts['afternoon'] }} then 'morning'
-            when hour_of_day >= {{ starts['afternoon'] }} and hour_of_day < {{ starts['evening'] }} then 'afternoon'
-            when hour_of_day >= {{ starts['evening'] }} and hour_of_day < {{ starts['night'] }} then 'evening'
-            else 'night'
-        end
+    from hourly_dayparts
+    group by customer_id, daypart
 
 ),
 

@@ -245,22 +245,10 @@ group_rates as (
         control_converted,
         treatment_revenue_variance,
         control_revenue_variance,
-        case
-            when treatment_customers > 0
-                then cast(treatment_converted as {{ type_double() }}) / treatment_customers
-        end as treatment_conversion_rate,
-        case
-            when control_customers > 0
-                then cast(control_converted as {{ type_double() }}) / control_customers
-        end as control_conversion_rate,
-        case
-            when treatment_customers > 0
-                then cast(treatment_revenue as {{ type_double() }}) / treatment_customers
-        end as treatment_revenue_per_customer,
-        case
-            when control_customers > 0
-                then cast(control_revenue as {{ type_double() }}) / control_customers
-        end as control_revenue_per_customer
+        {{ safe_divide('treatment_converted', 'treatment_customers') }} as treatment_conversion_rate,
+        {{ safe_divide('control_converted', 'control_customers') }} as control_conversion_rate,
+        {{ safe_divide('treatment_revenue', 'treatment_customers') }} as treatment_revenue_per_customer,
+        {{ safe_divide('control_revenue', 'control_customers') }} as control_revenue_per_customer
 
     from group_totals
 

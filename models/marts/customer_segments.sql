@@ -64,25 +64,14 @@ features as (
         customer_facts.product_view_count + customer_facts.add_to_cart_count + customer_facts.checkout_count
             as consideration_events,
         customer_facts.review_count + customer_facts.referral_count as advocacy_events,
-        case
-            when customer_facts.order_count > 0
-                then cast(customer_facts.discounted_order_count as {{ type_double() }}) / customer_facts.order_count
-        end as discounted_order_share,
+        {{ safe_divide('customer_facts.discounted_order_count', 'customer_facts.order_count') }}
+            as discounted_order_share,
         coalesce(activity.window_activity_count, 0) as window_activity_count,
         coalesce(activity.window_session_count, 0) as window_session_count,
         coalesce(activity.window_app_open_count, 0) as window_app_open_count,
-        case
-            when activity.window_email_sent_count > 0
-                then cast(activity.window_email_open_count as {{ type_double() }}) / activity.window_email_sent_count
-        end as email_open_rate,
-        case
-            when activity.window_email_sent_count > 0
-                then cast(activity.window_email_click_count as {{ type_double() }}) / activity.window_email_sent_count
-        end as email_click_rate,
-        case
-            when activity.window_active_weeks > 0
-                then cast(activity.window_activity_count as {{ type_double() }}) / activity.window_active_weeks
-        end as activity_per_active_week,
+        {{ safe_divide('activity.window_email_open_count', 'activity.window_email_sent_count') }} as email_open_rate,
+        {{ safe_divide('activity.window_email_click_count', 'activity.window_email_sent_count') }} as email_click_rate,
+        {{ safe_divide('activity.window_activity_count', 'activity.window_active_weeks') }} as activity_per_active_week,
         coalesce(activity.activity_count, 0) as activity_count,
         coalesce(activity.weekend_activity_count, 0) as weekend_activity_count,
         activity.preferred_hour,

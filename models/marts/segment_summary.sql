@@ -101,39 +101,18 @@ final as (
         ----------  value
         cast(segment_totals.orders as {{ dbt.type_bigint() }}) as orders,
         cast(segment_totals.net_revenue as {{ type_money() }}) as net_revenue,
-        case
-            when segment_totals.orders > 0
-                then cast(segment_totals.net_revenue as {{ type_double() }}) / segment_totals.orders
-        end as average_order_value,
+        {{ safe_divide('segment_totals.net_revenue', 'segment_totals.orders') }} as average_order_value,
         cast(segment_totals.net_revenue as {{ type_double() }}) / segment_totals.customers as average_clv,
 
         ----------  behavior
-        case
-            when segment_totals.sessions > 0
-                then cast(segment_totals.converted_sessions as {{ type_double() }}) / segment_totals.sessions
-        end as conversion_rate,
-        case
-            when segment_totals.buyers > 0
-                then cast(segment_totals.repeat_buyers as {{ type_double() }}) / segment_totals.buyers
-        end as repeat_rate,
-        case
-            when segment_totals.previously_active_buyers > 0
-                then cast(segment_totals.retained_buyers as {{ type_double() }})
-                    / segment_totals.previously_active_buyers
-        end as retention_rate,
-        case
-            when segment_totals.previously_active_buyers > 0
-                then 1 - cast(segment_totals.retained_buyers as {{ type_double() }})
-                    / segment_totals.previously_active_buyers
-        end as churn_rate,
-        case
-            when segment_totals.emails_sent > 0
-                then cast(segment_totals.emails_opened as {{ type_double() }}) / segment_totals.emails_sent
-        end as email_open_rate,
-        case
-            when segment_totals.emails_sent > 0
-                then cast(segment_totals.emails_clicked as {{ type_double() }}) / segment_totals.emails_sent
-        end as email_click_rate,
+        {{ safe_divide('segment_totals.converted_sessions', 'segment_totals.sessions') }} as conversion_rate,
+        {{ safe_divide('segment_totals.repeat_buyers', 'segment_totals.buyers') }} as repeat_rate,
+        {{ safe_divide('segment_totals.retained_buyers', 'segment_totals.previously_active_buyers') }}
+            as retention_rate,
+        1 - {{ safe_divide('segment_totals.retained_buyers', 'segment_totals.previously_active_buyers') }}
+            as churn_rate,
+        {{ safe_divide('segment_totals.emails_opened', 'segment_totals.emails_sent') }} as email_open_rate,
+        {{ safe_divide('segment_totals.emails_clicked', 'segment_totals.emails_sent') }} as email_click_rate,
 
         ----------  dates
         segment_totals.as_of_date
