@@ -15,7 +15,7 @@ VARS = dict(
     at_risk=1.5, lapsed=2.5, reactivated_window=60, loyal_orders=4, loyal_tenure=180,
     open_high=0.5, open_low=0.2, click_min=0.1, sessions_high=4, app_opens_min=4,
     highly=4, engaged=2, occasion_min_orders=2, occasion_min_share=0.5,
-    price_driven=0.5, premium=1.3, k=2, churn_medium=0.33, churn_high=0.66,
+    price_driven=0.5, price_driven_value=0.2, premium=1.3, k=2, churn_medium=0.33, churn_high=0.66,
     value_high=0.8, value_medium=0.5, retention_window=90,
 )
 ACTIVITY_TYPES = {"page_view", "product_view", "search", "add_to_cart", "remove_from_cart",
@@ -143,6 +143,9 @@ def customer_segments(events: pd.DataFrame, as_of: pd.Timestamp, customers: pd.D
         ev[ev.event_type == "order_completed"].groupby("order_id").discount_amount.apply(
             lambda s: (s.fillna(0) > 0).any()).rename("discounted"), left_on="order_id", right_index=True)
     d_share = (disc.groupby("customer_id").discounted.sum().reindex(ids, fill_value=0) / o).where(o > 0)
+    all_lines = ev[(ev.event_type == "order_completed") & ev.order_id.isin(orders.order_id)]
+    discount = ref.cents(all_lines.discount_amount).groupby(all_lines.customer_id).sum().reindex(ids, fill_value=0)
+    v_share = (discount / (out.net_cents + discount).replace(0, np.nan)).where(o > 0)
     lines = ev[(ev.event_type == "order_completed") & ev.order_id.isin(purchases.order_id)].copy()
     lines["unit"] = (lines.revenue + lines.discount_amount.fillna(0)) / lines.quantity.replace(0, np.nan).fillna(1)
     medians = lines.dropna(subset=["category"]).groupby("category").unit.median()
@@ -150,8 +153,9 @@ def customer_segments(events: pd.DataFrame, as_of: pd.Timestamp, customers: pd.D
     lines["ratio"] = lines.unit / lines.category.map(medians)
     price_ratio = lines.groupby("customer_id").ratio.mean().reindex(ids)
     out["benefit"] = np.select(
-        [o == 0, d_share >= v["price_driven"], price_ratio >= v["premium"]],
-        ["no_purchases", "price_driven", "premium"], "mainstream")
+        [o == 0, d_share >= v["price_driven"], v_share >= v["price_driven_value"], price_ratio >= v["premium"]],
+        ["no_purchases", "price_driven", "price_driven", "premium"], "mainstream")
+    out["is_seasonal_buyer"] = out.seasonality == "seasonal_buyer"
     return out
 
 

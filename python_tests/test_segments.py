@@ -59,6 +59,7 @@ def test_every_rule_equals_independent_implementation(warehouse_segments, demo_e
             f"{dimension}: {mismatched.sum()} customers differ, e.g. "
             f"{list(zip(got.index[mismatched][:3], got[dimension][mismatched][:3], expected[dimension][mismatched][:3]))}")
     assert (got.engagement_points.to_numpy() == expected.engagement_points.to_numpy()).all()
+    assert (got.is_seasonal_buyer.to_numpy() == expected.is_seasonal_buyer.to_numpy()).all()
     np.testing.assert_allclose(got.churn_risk_score.astype(float), expected.churn_risk_score.astype(float),
                                rtol=1e-9, equal_nan=True)
 

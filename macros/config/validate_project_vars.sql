@@ -63,6 +63,7 @@
         'seasonal_min_share', 'usage_heavy_min_percentile', 'usage_moderate_min_percentile',
         'engagement_open_rate_high', 'engagement_open_rate_low', 'engagement_click_rate_min',
         'occasion_min_share', 'weekend_preference_min_share', 'price_driven_min_discounted_share',
+        'price_driven_min_discount_value_share',
         'churn_risk_medium_min', 'churn_risk_high_min', 'value_high_min_percentile', 'value_medium_min_percentile',
     ] -%}
         {%- do require_share(name) -%}

@@ -178,17 +178,19 @@
     end
 {%- endmacro %}
 
-{#- Benefits sought: price-driven (discounts) before premium (pays above the
-    category median price), else mainstream. -#}
-{% macro benefit_segment(order_count, discounted_order_share, price_ratio) -%}
+{#- Benefits sought: price-driven (a high share of discounted purchases or of
+    discount value) before premium (pays above the category median price),
+    else mainstream. -#}
+{% macro benefit_segment(order_count, discounted_order_share, discount_value_share, price_ratio) -%}
     {{ return(adapter.dispatch('benefit_segment', 'behavioral_segmentation')(
-        order_count, discounted_order_share, price_ratio)) }}
+        order_count, discounted_order_share, discount_value_share, price_ratio)) }}
 {%- endmacro %}
 
-{% macro default__benefit_segment(order_count, discounted_order_share, price_ratio) -%}
+{% macro default__benefit_segment(order_count, discounted_order_share, discount_value_share, price_ratio) -%}
     case
         when {{ order_count }} = 0 then 'no_purchases'
         when {{ discounted_order_share }} >= {{ var('price_driven_min_discounted_share') }} then 'price_driven'
+        when {{ discount_value_share }} >= {{ var('price_driven_min_discount_value_share') }} then 'price_driven'
         when {{ price_ratio }} >= {{ var('premium_min_price_ratio') }} then 'premium'
         else 'mainstream'
     end

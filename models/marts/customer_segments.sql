@@ -66,6 +66,11 @@ features as (
         customer_facts.review_count + customer_facts.referral_count as advocacy_events,
         {{ safe_divide('customer_facts.discounted_order_count', 'customer_facts.order_count') }}
             as discounted_order_share,
+        case
+            when customer_facts.order_count > 0
+                then {{ safe_divide('customer_facts.discount_amount',
+                                    'customer_facts.net_revenue + customer_facts.discount_amount') }}
+        end as discount_value_share,
         coalesce(activity.window_activity_count, 0) as window_activity_count,
         coalesce(activity.window_session_count, 0) as window_session_count,
         coalesce(activity.window_app_open_count, 0) as window_app_open_count,
@@ -153,10 +158,14 @@ final as (
         {{ day_preference_segment('activity_count', 'weekend_activity_count') }} as day_preference,
         coalesce(preferred_daypart, 'no_activity') as daypart,
         {{ birthday_segment('birth_date', 'order_count', 'birthday_month_purchase_count') }} as birthday,
-        {{ benefit_segment('order_count', 'discounted_order_share', 'price_ratio') }} as benefit,
+        {{ benefit_segment('order_count', 'discounted_order_share', 'discount_value_share', 'price_ratio') }}
+            as benefit,
         {{ churn_risk_band('churn_risk_score') }} as churn_risk,
         {{ value_tier('order_count', 'value_percent_rank') }} as value_tier,
         rfm_segment,
+
+        ----------  flags
+        {{ seasonality_segment('order_count', 'top_occasion_share') }} = 'seasonal_buyer' as is_seasonal_buyer,
 
         ----------  attributes
         top_category,
@@ -172,6 +181,7 @@ final as (
         cast(email_click_rate as {{ type_double() }}) as email_click_rate,
         cast(top_occasion_share as {{ type_double() }}) as top_occasion_share,
         cast(discounted_order_share as {{ type_double() }}) as discounted_order_share,
+        cast(discount_value_share as {{ type_double() }}) as discount_value_share,
         cast(price_ratio as {{ type_double() }}) as price_ratio,
         days_since_last_order,
         cast(churn_risk_score as {{ type_double() }}) as churn_risk_score,
