@@ -93,7 +93,10 @@ def start(basedir: Path | None = None, port: int | None = None) -> Cluster:
     port = port or free_port()
     subprocess.run(
         _as_server_user([str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres",
-                         "--auth=trust", "--encoding=UTF8", "--locale=C"]),
+                         "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
+                         # a real-world collation (ICU en-US), so tests catch text ordering
+                         # that differs from DuckDB (code point) unless a model asks for it
+                         "--locale-provider=icu", "--icu-locale=en-US"]),
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     options = (f"-p {port} -c listen_addresses=127.0.0.1 -k {base} -c fsync=off "
