@@ -17,9 +17,9 @@ orders as (
 
 ),
 
-events as (
+purchase_lines as (
 
-    select * from {{ ref('int_events_observed') }}
+    select * from {{ ref('int_purchase_lines') }}
 
 ),
 
@@ -163,22 +163,6 @@ date_summary as (
 ),
 
 ----------  price paid against the category median
-
-purchase_lines as (
-
-    select
-        events.customer_id,
-        events.category,
-        events.revenue,
-        (events.revenue + coalesce(events.discount_amount, 0))
-        / coalesce(nullif(events.quantity, 0), 1) as unit_list_price
-
-    from events
-    inner join purchases
-        on events.order_id = purchases.order_id
-    where events.event_type = 'order_completed'
-
-),
 
 category_prices as (
 

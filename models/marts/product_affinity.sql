@@ -21,6 +21,12 @@ orders as (
 
 ),
 
+purchase_lines as (
+
+    select * from {{ ref('int_purchase_lines') }}
+
+),
+
 as_of as (
 
     select * from {{ ref('int_as_of_date') }}
@@ -38,21 +44,6 @@ purchases as (
 
 ),
 
-purchase_lines as (
-
-    select
-        purchases.customer_id,
-        events.product_id
-
-    from events
-    inner join purchases
-        on events.order_id = purchases.order_id
-    where
-        events.event_type = 'order_completed'
-        and events.product_id is not null
-
-),
-
 customer_products as (
 
     select distinct
@@ -60,6 +51,7 @@ customer_products as (
         product_id
 
     from purchase_lines
+    where product_id is not null
 
 ),
 
