@@ -49,7 +49,6 @@ window_summary as (
         sum(case when is_in_window and event_type = 'email_sent' then 1 else 0 end) as window_email_sent_count,
         sum(case when is_in_window and event_type = 'email_opened' then 1 else 0 end) as window_email_open_count,
         sum(case when is_in_window and event_type = 'email_clicked' then 1 else 0 end) as window_email_click_count,
-        count(distinct session_id) as session_count,
         count(distinct case when event_type = 'order_completed' then session_id end) as converted_session_count,
         sum(case when is_activity then 1 else 0 end) as activity_count,
         sum(
@@ -149,7 +148,6 @@ final as (
                         / 7.0
                     ) as {{ dbt.type_int() }})
         end as window_active_weeks,
-        window_summary.session_count,
         window_summary.converted_session_count,
         window_summary.activity_count,
         window_summary.weekend_activity_count,

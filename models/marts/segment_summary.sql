@@ -37,7 +37,7 @@ customer_kpis as (
         customer_facts.email_sent_count,
         customer_facts.email_open_count,
         customer_facts.email_click_count,
-        coalesce(activity.session_count, 0) as session_count,
+        customer_facts.session_count,
         coalesce(activity.converted_session_count, 0) as converted_session_count,
         case when customer_facts.order_count > 0 then 1 else 0 end as is_buyer,
         case when customer_facts.order_count > 1 then 1 else 0 end as is_repeat_buyer,
