@@ -16,7 +16,8 @@ VARS = dict(
     open_high=0.5, open_low=0.2, click_min=0.1, sessions_high=4, app_opens_min=4,
     highly=4, engaged=2, occasion_min_orders=2, occasion_min_share=0.5,
     price_driven=0.5, price_driven_value=0.2, premium=1.3, k=2, churn_medium=0.33, churn_high=0.66,
-    value_high=0.8, value_medium=0.5, retention_window=90,
+    value_high=0.8, value_medium=0.5, retention_window=90, weekend_share=0.4, birthday_min=1,
+    dayparts=((5, "morning"), (12, "afternoon"), (17, "evening"), (22, "night")),
 )
 ACTIVITY_TYPES = {"page_view", "product_view", "search", "add_to_cart", "remove_from_cart",
                   "checkout_started", "app_open"}
@@ -109,6 +110,7 @@ def customer_segments(events: pd.DataFrame, as_of: pd.Timestamp, customers: pd.D
               + np.select([sessions >= v["sessions_high"], sessions >= 1], [2, 1], 0)
               + (wcol("app_open") >= v["app_opens_min"]).astype(int))
     out["engagement_points"] = points
+    out["email_open_rate"], out["email_click_rate"] = open_rate, click_rate
     out["engagement"] = np.select([points >= v["highly"], points >= v["engaged"], points >= 1],
                                   ["highly_engaged", "engaged", "passive"], "dormant")
     act = win[win.event_type.isin(ACTIVITY_TYPES)]
@@ -119,6 +121,7 @@ def customer_segments(events: pd.DataFrame, as_of: pd.Timestamp, customers: pd.D
     users = out.index[act_count > 0]
     out["activity_pr"] = np.nan
     out.loc[users, "activity_pr"] = percent_rank(per_week.loc[users])
+    out["activity_per_active_week"] = per_week
     out["usage_rate"] = np.select(
         [act_count == 0, out.activity_pr >= v["usage_heavy"], out.activity_pr >= v["usage_moderate"]],
         ["non_user", "heavy_user", "moderate_user"], "light_user")
@@ -132,6 +135,7 @@ def customer_segments(events: pd.DataFrame, as_of: pd.Timestamp, customers: pd.D
     occ = occ.sort_values(["customer_id", "n", "occasion"], ascending=[True, False, True]).drop_duplicates("customer_id")
     occ = occ.set_index("customer_id").reindex(ids)
     share = (occ.n.fillna(0) / o).where(o > 0).fillna(0)
+    out["top_occasion_share"] = share
     out["seasonality"] = np.select(
         [o == 0, (o >= v["seasonal_min_orders"]) & (share >= v["seasonal_min_share"])],
         ["no_purchases", "seasonal_buyer"], "non_seasonal_buyer")
@@ -143,19 +147,61 @@ def customer_segments(events: pd.DataFrame, as_of: pd.Timestamp, customers: pd.D
         ev[ev.event_type == "order_completed"].groupby("order_id").discount_amount.apply(
             lambda s: (s.fillna(0) > 0).any()).rename("discounted"), left_on="order_id", right_index=True)
     d_share = (disc.groupby("customer_id").discounted.sum().reindex(ids, fill_value=0) / o).where(o > 0)
+    owner = orders.set_index("order_id").customer_id
     all_lines = ev[(ev.event_type == "order_completed") & ev.order_id.isin(orders.order_id)]
-    discount = ref.cents(all_lines.discount_amount).groupby(all_lines.customer_id).sum().reindex(ids, fill_value=0)
+    discount = ref.cents(all_lines.discount_amount).groupby(all_lines.order_id.map(owner)).sum() \
+        .reindex(ids, fill_value=0)
     v_share = (discount / (out.net_cents + discount).replace(0, np.nan)).where(o > 0)
     lines = ev[(ev.event_type == "order_completed") & ev.order_id.isin(purchases.order_id)].copy()
+    lines["customer_id"] = lines.order_id.map(owner)  # a line belongs to its order's customer
     lines["unit"] = (lines.revenue + lines.discount_amount.fillna(0)) / lines.quantity.replace(0, np.nan).fillna(1)
     medians = lines.dropna(subset=["category"]).groupby("category").unit.median()
     lines = lines.dropna(subset=["category"])
     lines["ratio"] = lines.unit / lines.category.map(medians)
     price_ratio = lines.groupby("customer_id").ratio.mean().reindex(ids)
+    spend = lines.groupby(["customer_id", "category"]).revenue.sum().reset_index()
+    spend = spend.sort_values(["customer_id", "revenue", "category"], ascending=[True, False, True])
+    out["top_category"] = spend.drop_duplicates("customer_id").set_index("customer_id").category.reindex(ids)
+    out["discounted_order_share"], out["discount_value_share"], out["price_ratio"] = d_share, v_share, price_ratio
     out["benefit"] = np.select(
         [o == 0, d_share >= v["price_driven"], v_share >= v["price_driven_value"], price_ratio >= v["premium"]],
         ["no_purchases", "price_driven", "price_driven", "premium"], "mainstream")
     out["is_seasonal_buyer"] = out.seasonality == "seasonal_buyer"
+
+    # time preferences over all activity: weekend share, busiest hour and daypart
+    all_act = ev[ev.event_type.isin(ACTIVITY_TYPES)].copy()
+    all_act["hour"] = all_act.occurred_at.dt.hour
+    n_act = all_act.groupby("customer_id").size().reindex(ids, fill_value=0)
+    weekend = all_act[all_act.occurred_at.dt.dayofweek >= 5].groupby("customer_id").size().reindex(ids, fill_value=0)
+    out["day_preference"] = np.select(
+        [n_act == 0, weekend / n_act.replace(0, np.nan) >= v["weekend_share"]], ["no_activity", "weekend"], "weekday")
+    hours = all_act.groupby(["customer_id", "hour"]).size().reset_index(name="n")
+    hours = hours.sort_values(["customer_id", "n", "hour"], ascending=[True, False, True])
+    out["preferred_hour"] = hours.drop_duplicates("customer_id").set_index("customer_id").hour.reindex(ids)
+
+    def daypart(hour: int) -> str:
+        """The last daypart started by this hour; before the first start it is still night."""
+        started = [label for start, label in v["dayparts"] if hour >= start]
+        return started[-1] if started else v["dayparts"][-1][1]
+
+    order = {label: i for i, (_, label) in enumerate(v["dayparts"])}
+    all_act["daypart"] = all_act.hour.map(daypart)
+    parts = all_act.groupby(["customer_id", "daypart"]).size().reset_index(name="n")
+    parts["order"] = parts.daypart.map(order)
+    parts = parts.sort_values(["customer_id", "n", "order"], ascending=[True, False, True])
+    out["daypart"] = parts.drop_duplicates("customer_id").set_index("customer_id").daypart.reindex(ids) \
+        .fillna("no_activity")
+
+    # birthday month, where a birth date is known
+    births = (customers.set_index("customer_id").birth_date if customers is not None
+              else pd.Series(dtype="datetime64[ns]")).reindex(ids)
+    birth_month = pd.to_datetime(births).dt.month
+    in_month = purchases[purchases.occurred_at.dt.month.to_numpy()
+                         == birth_month.reindex(purchases.customer_id).to_numpy()]
+    bday = in_month.groupby("customer_id").size().reindex(ids, fill_value=0)
+    out["birthday"] = np.select(
+        [births.isna(), o == 0, bday >= v["birthday_min"]],
+        ["unknown_birth_date", "no_purchases", "birthday_month_buyer"], "not_birthday_buyer")
     return out
 
 

@@ -15,7 +15,13 @@ import reference as ref
 import segments_reference as seg_ref
 
 DIMENSIONS = ["purchase_behavior", "seasonality", "usage_rate", "lifecycle", "engagement", "journey_stage",
-              "occasion", "churn_risk", "value_tier", "benefit"]
+              "occasion", "day_preference", "daypart", "birthday", "benefit", "churn_risk", "value_tier"]
+EXACT = ["is_seasonal_buyer", "engagement_points", "top_category", "preferred_hour"]
+MEASURES = ["activity_per_active_week", "activity_percent_rank", "email_open_rate", "email_click_rate",
+            "top_occasion_share", "discounted_order_share", "discount_value_share", "price_ratio",
+            "churn_risk_score", "value_percent_rank"]
+# reference column -> warehouse column, where the names differ
+RENAMED = {"activity_pr": "activity_percent_rank", "value_pr": "value_percent_rank", "cadence": "purchase_cadence_days"}
 
 # persona -> (dimension, segments it should land in, minimum recall or None when the
 # persona has no clear signature in that dimension, why)
@@ -46,9 +52,10 @@ def warehouse_segments(duck_demo):
     return duck_demo.query("select * from marts.customer_segments").set_index("customer_id").sort_index()
 
 
-def test_every_rule_equals_independent_implementation(warehouse_segments, demo_events):
+def test_every_rule_equals_independent_implementation(warehouse_segments, demo_events, demo_data):
     as_of = demo_events.occurred_at.max().normalize()
-    expected = seg_ref.customer_segments(demo_events, as_of)
+    customers = pd.read_parquet(demo_data / "customers.parquet")
+    expected = seg_ref.customer_segments(demo_events, as_of, customers).rename(columns=RENAMED)
     got = warehouse_segments
     # everyone with an event is segmented (customers without events are prospects everywhere)
     assert set(expected.index) <= set(got.index)
@@ -58,10 +65,13 @@ def test_every_rule_equals_independent_implementation(warehouse_segments, demo_e
         assert mismatched.sum() == 0, (
             f"{dimension}: {mismatched.sum()} customers differ, e.g. "
             f"{list(zip(got.index[mismatched][:3], got[dimension][mismatched][:3], expected[dimension][mismatched][:3]))}")
-    assert (got.engagement_points.to_numpy() == expected.engagement_points.to_numpy()).all()
-    assert (got.is_seasonal_buyer.to_numpy() == expected.is_seasonal_buyer.to_numpy()).all()
-    np.testing.assert_allclose(got.churn_risk_score.astype(float), expected.churn_risk_score.astype(float),
-                               rtol=1e-9, equal_nan=True)
+    for column in EXACT:
+        left, right = got[column].astype(object), expected[column].astype(object)
+        same = (left == right) | (left.isna() & right.isna())
+        assert same.all(), f"{column}: {(~same).sum()} customers differ"
+    for column in [*MEASURES, "purchase_cadence_days"]:
+        np.testing.assert_allclose(got[column].astype(float), expected[column].astype(float),
+                                   rtol=1e-9, atol=1e-12, equal_nan=True, err_msg=column)
 
 
 def test_planted_personas_land_in_their_segments(warehouse_segments, demo_data):
