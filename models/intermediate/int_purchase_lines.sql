@@ -39,8 +39,8 @@ final as (
         events.revenue,
         events.discount_amount,
         events.quantity,
-        (events.revenue + coalesce(events.discount_amount, 0))
-        / coalesce(nullif(events.quantity, 0), 1) as unit_list_price,
+        {{ safe_divide('events.revenue + coalesce(events.discount_amount, 0)',
+                       'coalesce(nullif(events.quantity, 0), 1)') }} as unit_list_price,
 
         ----------  timestamps
         purchases.ordered_on
