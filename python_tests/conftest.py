@@ -83,6 +83,17 @@ def demo_data(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo_clean(demo_data):
+    """The demo's raw events cleaned by the reference, and the default as-of date."""
+    import pandas as pd
+
+    import reference as ref
+
+    clean = ref.clean_events(pd.read_parquet(demo_data / "events.parquet"))
+    return clean, clean["occurred_at"].max().normalize()
+
+
+@pytest.fixture(scope="session")
 def duck_demo(demo_data, tmp_path_factory) -> DuckWarehouse:
     """The whole project built and tested (data + unit tests) on DuckDB."""
     wh = duck_warehouse(tmp_path_factory.mktemp("duck_demo"), demo_data / "events.parquet",

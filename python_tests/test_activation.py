@@ -10,14 +10,13 @@ netted orders (reference.orders)."""
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime
 
-import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
 import reference as ref
+from compare import assert_same_table
 from conftest import PROJECT_DIR, DuckWarehouse
 
 CART_EVENT_TYPES = ["add_to_cart", "checkout_started"]
@@ -134,45 +133,7 @@ def expected_product_affinity(clean: pd.DataFrame, as_of: pd.Timestamp, min_cust
     return out[AFFINITY_COLUMNS].reset_index(drop=True)
 
 
-# ----------------------------------------------------------------------------- comparison
-
-def canonical(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Same values, same representation, whatever the engine or driver: dates and
-    timestamps as ISO text, missing values as None, rows sorted by the key."""
-    out = frame.copy()
-    for column in out.columns:
-        series = out[column]
-        if pd.api.types.is_datetime64_any_dtype(series) or series.map(
-                lambda v: isinstance(v, (date, datetime))).any():
-            out[column] = series.map(lambda v: None if pd.isna(v) else pd.Timestamp(v).isoformat())
-        elif not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
-            out[column] = series.astype(object).where(series.notna(), None)
-    return out.sort_values(keys).reset_index(drop=True)
-
-
-def assert_same_table(got: pd.DataFrame, expected: pd.DataFrame, keys: list[str], label: str,
-                      float_rtol: float = 0.0) -> None:
-    assert list(got.columns) == list(expected.columns), label
-    got, expected = canonical(got, keys), canonical(expected, keys)
-    assert len(got) == len(expected), f"{label}: {len(got)} rows, expected {len(expected)}"
-    for column in got.columns:
-        left, right = got[column], expected[column]
-        if pd.api.types.is_float_dtype(left) or pd.api.types.is_float_dtype(right):
-            np.testing.assert_allclose(left.astype(float).to_numpy(), right.astype(float).to_numpy(),
-                                       rtol=float_rtol, atol=0, equal_nan=True, err_msg=f"{label}.{column}")
-        else:
-            mismatch = ~((left == right) | (left.isna() & right.isna()))
-            assert not mismatch.any(), f"{label}.{column}: {int(mismatch.sum())} rows differ, e.g. " \
-                f"{left[mismatch].head(3).tolist()} vs {right[mismatch].head(3).tolist()}"
-
-
 # ----------------------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="module")
-def demo_clean(demo_data):
-    clean = ref.clean_events(pd.read_parquet(demo_data / "events.parquet"))
-    return clean, clean["occurred_at"].max().normalize()
-
 
 @pytest.fixture(scope="module")
 def duck_variant(duck_demo, tmp_path_factory) -> DuckWarehouse:

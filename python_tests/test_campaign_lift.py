@@ -9,9 +9,9 @@ import json
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import reference as ref
+from compare import assert_same_table
 
 ATTRIBUTION_DAYS = 14  # dbt_project.yml default of campaign_attribution_days
 Z = 1.959963984540054
@@ -27,13 +27,6 @@ COLUMNS = [*KEYS, "assigned_at", *COUNTS, *FLOATS[:6], *FLOATS[6:], "is_signific
 
 
 # ----------------------------------------------------------------------------- reference
-
-@pytest.fixture(scope="module")
-def demo_events(demo_data):
-    clean = ref.clean_events(pd.read_parquet(demo_data / "events.parquet"))
-    as_of = clean.occurred_at.max().normalize()
-    return clean, as_of
-
 
 def customer_outcomes(clean: pd.DataFrame, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
     """One row per campaign and assigned customer of a fully observed campaign:
@@ -109,31 +102,7 @@ def expected_campaign_lift(clean, as_of, memberships: pd.DataFrame, days: int = 
     rows = [dict(zip(KEYS, key), **group_stats(group)) for key, group in groups.groupby(KEYS, sort=True)]
     out = pd.DataFrame(rows)
     out["as_of_date"] = as_of.date()
-    return out
-
-
-# ----------------------------------------------------------------------------- comparison
-
-def sorted_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.sort_values(KEYS, kind="mergesort").reset_index(drop=True)
-
-
-def assert_same(got: pd.DataFrame, expected: pd.DataFrame, rtol: float, atol: float, label: str):
-    got, expected = sorted_rows(got), sorted_rows(expected)
-    assert len(got) == len(expected), f"{label}: {len(got)} rows vs {len(expected)}"
-    for column in KEYS + COUNTS:
-        assert got[column].astype(str).tolist() == expected[column].astype(str).tolist(), f"{label}: {column}"
-    assert (pd.to_datetime(got["assigned_at"]).astype("datetime64[us]")
-            == pd.to_datetime(expected["assigned_at"]).astype("datetime64[us]")).all(), f"{label}: assigned_at"
-    assert [pd.Timestamp(v).date() for v in got["as_of_date"]] == \
-        [pd.Timestamp(v).date() for v in expected["as_of_date"]], f"{label}: as_of_date"
-    assert got["is_significant"].astype(bool).tolist() == expected["is_significant"].astype(bool).tolist(), \
-        f"{label}: is_significant"
-    for column in FLOATS:
-        left = pd.to_numeric(got[column], errors="coerce").astype(float).to_numpy()
-        right = pd.to_numeric(expected[column], errors="coerce").astype(float).to_numpy()
-        assert (np.isnan(left) == np.isnan(right)).all(), f"{label}: NULLs differ in {column}"
-        np.testing.assert_allclose(left, right, rtol=rtol, atol=atol, equal_nan=True, err_msg=f"{label}: {column}")
+    return out[COLUMNS]
 
 
 def read_lift(warehouse) -> pd.DataFrame:
@@ -142,26 +111,26 @@ def read_lift(warehouse) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- tests
 
-def test_campaign_lift_equals_reference_on_duckdb(duck_demo, demo_events):
-    clean, as_of = demo_events
+def test_campaign_lift_equals_reference_on_duckdb(duck_demo, demo_clean):
+    clean, as_of = demo_clean
     memberships = duck_demo.query("select customer_id, dimension, segment from marts.segment_memberships")
     expected = expected_campaign_lift(clean, as_of, memberships)
     got = read_lift(duck_demo)
     assert list(got.columns) == COLUMNS
     assert (expected["dimension"] == "all").sum() >= 3, "the demo data must hold several campaigns"
-    assert_same(got, expected, rtol=1e-9, atol=1e-9, label="duckdb vs reference")
+    assert_same_table(got, expected, KEYS, "duckdb vs reference", rtol=1e-9, atol=1e-9)
 
 
-def test_campaign_lift_equals_reference_on_postgres(pg_demo, demo_events):
-    clean, as_of = demo_events
+def test_campaign_lift_equals_reference_on_postgres(pg_demo, demo_clean):
+    clean, as_of = demo_clean
     memberships = pg_demo.query("select customer_id, dimension, segment from marts.segment_memberships")
     expected = expected_campaign_lift(clean, as_of, memberships)
-    assert_same(read_lift(pg_demo), expected, rtol=1e-9, atol=1e-9, label="postgres vs reference")
+    assert_same_table(read_lift(pg_demo), expected, KEYS, "postgres vs reference", rtol=1e-9, atol=1e-9)
 
 
 def test_campaign_lift_postgres_equals_duckdb(duck_demo, pg_demo):
     duck, pg = read_lift(duck_demo), read_lift(pg_demo)
-    assert_same(pg, duck, rtol=1e-12, atol=1e-12, label="postgres vs duckdb")
+    assert_same_table(pg, duck, KEYS, "postgres vs duckdb", rtol=1e-12, atol=1e-12)
 
 
 def test_campaign_sizes_reconcile_with_generator_manifest(duck_demo, demo_data):

@@ -4,11 +4,10 @@ PostgreSQL, and PostgreSQL equals DuckDB."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-import pytest
 
 import reference as ref
+from compare import assert_same_table
 
 KEYS = ["cohort_month", "months_since_first_purchase"]
 COUNTS = ["months_since_first_purchase", "cohort_size", "active_customers"]
@@ -20,13 +19,6 @@ COLUMNS = [
 
 
 # ----------------------------------------------------------------------------- reference
-
-@pytest.fixture(scope="module")
-def demo_events(demo_data):
-    clean = ref.clean_events(pd.read_parquet(demo_data / "events.parquet"))
-    as_of = clean.occurred_at.max().normalize()
-    return clean, as_of
-
 
 def month_index(timestamps: pd.Series) -> pd.Series:
     """Calendar months since year 0: consecutive months differ by exactly 1."""
@@ -63,41 +55,24 @@ def reference_cohorts(clean: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
                 "cohort_size": int(size),
                 "active_customers": active,
                 "retention_rate": active / size,
-                "revenue_cents": cents,
+                "revenue": cents / 100.0,
                 "revenue_per_customer": cents / 100.0 / size,
                 "cumulative_revenue_per_customer": cumulative / 100.0 / size,
                 "is_complete_month": cohort + offset < as_of_month or as_of_month_complete,
                 "as_of_date": as_of.date(),
             })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows)[COLUMNS]
 
 
 # ----------------------------------------------------------------------------- comparison
 
-def sorted_rows(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    out["cohort_month"] = [pd.Timestamp(v).date() for v in out["cohort_month"]]
-    out["as_of_date"] = [pd.Timestamp(v).date() for v in out["as_of_date"]]
-    if "revenue_cents" not in out.columns:
-        out["revenue_cents"] = [int(round(float(v) * 100)) for v in out["revenue"]]
-    return out.sort_values(KEYS, kind="mergesort").reset_index(drop=True)
-
-
 def assert_same(got: pd.DataFrame, expected: pd.DataFrame, rtol: float, atol: float, label: str):
-    got, expected = sorted_rows(got), sorted_rows(expected)
-    assert len(got) == len(expected), f"{label}: {len(got)} rows vs {len(expected)}"
-    for column in ["cohort_month", "as_of_date"]:
-        assert got[column].tolist() == expected[column].tolist(), f"{label}: {column}"
-    for column in [*COUNTS, "revenue_cents"]:
-        assert got[column].astype("int64").tolist() == expected[column].astype("int64").tolist(), \
-            f"{label}: {column}"
-    assert got["is_complete_month"].astype(bool).tolist() == expected["is_complete_month"].astype(bool).tolist(), \
-        f"{label}: is_complete_month"
-    for column in FLOATS:
-        left = pd.to_numeric(got[column]).astype(float).to_numpy()
-        right = pd.to_numeric(expected[column]).astype(float).to_numpy()
-        assert not np.isnan(left).any(), f"{label}: NULLs in {column}"
-        np.testing.assert_allclose(left, right, rtol=rtol, atol=atol, err_msg=f"{label}: {column}")
+    """Every row and column equal (floats within tolerance); revenue to the cent, and no NULL rates."""
+    assert not got[FLOATS].isna().any().any(), f"{label}: NULL rates"
+    got_cents = sorted(round(float(v) * 100) for v in got["revenue"])
+    expected_cents = sorted(round(float(v) * 100) for v in expected["revenue"])
+    assert got_cents == expected_cents, f"{label}: revenue in cents"
+    assert_same_table(got, expected, KEYS, label, rtol=rtol, atol=atol)
 
 
 def read_cohorts(warehouse) -> pd.DataFrame:
@@ -108,24 +83,24 @@ def read_cohorts(warehouse) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- tests
 
-def test_reference_has_gaps_and_many_cohorts(demo_events):
+def test_reference_has_gaps_and_many_cohorts(demo_clean):
     """The demo data exercises more than month 0: many cohorts and months in which
     only part of a cohort bought (months with nobody active are pinned by the
     dbt unit tests)."""
-    expected = reference_cohorts(*demo_events)
+    expected = reference_cohorts(*demo_clean)
     assert expected["cohort_month"].nunique() >= 12
     later = expected[expected["months_since_first_purchase"] > 0]
     assert (later["active_customers"] < later["cohort_size"]).any()
     assert (expected.loc[expected["months_since_first_purchase"] == 0, "retention_rate"] == 1).all()
 
 
-def test_cohort_retention_equals_reference_on_duckdb(duck_demo, demo_events):
-    expected = reference_cohorts(*demo_events)
+def test_cohort_retention_equals_reference_on_duckdb(duck_demo, demo_clean):
+    expected = reference_cohorts(*demo_clean)
     assert_same(read_cohorts(duck_demo), expected, rtol=1e-12, atol=1e-9, label="duckdb vs reference")
 
 
-def test_cohort_retention_equals_reference_on_postgres(pg_demo, demo_events):
-    expected = reference_cohorts(*demo_events)
+def test_cohort_retention_equals_reference_on_postgres(pg_demo, demo_clean):
+    expected = reference_cohorts(*demo_clean)
     assert_same(read_cohorts(pg_demo), expected, rtol=1e-12, atol=1e-9, label="postgres vs reference")
 
 

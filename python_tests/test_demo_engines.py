@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import reference as ref
+from compare import assert_same_table
 
 MARTS = {
     "customer_facts": ["customer_id"],
@@ -30,10 +31,8 @@ def test_demo_builds_and_passes_every_test_on_postgres(pg_demo):
 
 
 @pytest.fixture(scope="module")
-def demo_reference(demo_data):
-    raw = pd.read_parquet(demo_data / "events.parquet")
-    clean = ref.clean_events(raw)
-    as_of = clean.occurred_at.max().normalize()
+def demo_reference(demo_clean):
+    clean, as_of = demo_clean
     return clean, ref.orders(clean, as_of), as_of
 
 
@@ -77,35 +76,11 @@ def test_demo_rfm_equals_reference(duck_demo, demo_reference):
         assert (got[column].to_numpy() == expected[column].to_numpy()).all(), column
 
 
-def normalized(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
-    frame = frame.sort_values(key).reset_index(drop=True)
-    for column in frame.columns:
-        series = frame[column]
-        if series.dtype == object and series.map(lambda v: hasattr(v, "as_tuple")).any():
-            frame[column] = series.map(lambda v: None if v is None else str(v))  # Decimal -> exact text
-        elif pd.api.types.is_datetime64_any_dtype(series):
-            frame[column] = series.astype("datetime64[us]")
-        elif series.dtype == object:
-            frame[column] = series.map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
-    return frame
-
-
 @pytest.mark.parametrize("mart", sorted(MARTS))
 def test_duckdb_and_postgres_marts_are_identical(duck_demo, pg_demo, mart):
-    key = MARTS[mart]
-    duck = normalized(duck_demo.query(f"select * from marts.{mart}"), key)
-    pg = normalized(pg_demo.query(f"select * from marts.{mart}"), key)
-    assert list(duck.columns) == list(pg.columns)
-    assert len(duck) == len(pg)
-    for column in duck.columns:
-        left, right = duck[column], pg[column]
-        if pd.api.types.is_float_dtype(left) or pd.api.types.is_float_dtype(right):
-            np.testing.assert_allclose(left.astype(float).to_numpy(), right.astype(float).to_numpy(),
-                                       rtol=1e-12, atol=1e-9, equal_nan=True, err_msg=column)
-        else:
-            mismatch = ~((left == right) | (left.isna() & right.isna()))
-            assert not mismatch.any(), f"{mart}.{column}: {mismatch.sum()} rows differ, e.g. " \
-                f"{left[mismatch].head(3).tolist()} vs {right[mismatch].head(3).tolist()}"
+    duck = duck_demo.query(f"select * from marts.{mart}")
+    pg = pg_demo.query(f"select * from marts.{mart}")
+    assert_same_table(pg, duck, MARTS[mart], f"{mart} (postgres vs duckdb)", rtol=1e-12, atol=1e-9)
 
 
 def test_every_model_seed_and_column_is_described(duck_demo):

@@ -4,7 +4,6 @@ and recall), and segment_summary equals an independent computation."""
 
 from __future__ import annotations
 
-import json
 import os
 
 import numpy as np
@@ -43,17 +42,12 @@ PERSONA_EXPECTATIONS = {
 
 
 @pytest.fixture(scope="module")
-def demo_events(demo_data):
-    return ref.clean_events(pd.read_parquet(demo_data / "events.parquet"))
-
-
-@pytest.fixture(scope="module")
 def warehouse_segments(duck_demo):
     return duck_demo.query("select * from marts.customer_segments").set_index("customer_id").sort_index()
 
 
-def test_every_rule_equals_independent_implementation(warehouse_segments, demo_events, demo_data):
-    as_of = demo_events.occurred_at.max().normalize()
+def test_every_rule_equals_independent_implementation(warehouse_segments, demo_clean, demo_data):
+    demo_events, as_of = demo_clean
     customers = pd.read_parquet(demo_data / "customers.parquet")
     expected = seg_ref.customer_segments(demo_events, as_of, customers).rename(columns=RENAMED)
     got = warehouse_segments
@@ -96,8 +90,8 @@ def test_planted_personas_land_in_their_segments(warehouse_segments, demo_data):
     assert not failures, failures
 
 
-def test_segment_summary_equals_independent_computation(duck_demo, demo_events):
-    as_of = demo_events.occurred_at.max().normalize()
+def test_segment_summary_equals_independent_computation(duck_demo, demo_clean):
+    demo_events, as_of = demo_clean
     memberships = duck_demo.query("select customer_id, dimension, segment from marts.segment_memberships")
     expected = seg_ref.segment_summary(demo_events, as_of, memberships)
     got = duck_demo.query("select * from marts.segment_summary").set_index(["dimension", "segment"]).sort_index()
