@@ -172,7 +172,7 @@ def customer_segments(events: pd.DataFrame, as_of: pd.Timestamp, customers: pd.D
     all_act = ev[ev.event_type.isin(ACTIVITY_TYPES)].copy()
     all_act["hour"] = all_act.occurred_at.dt.hour
     n_act = all_act.groupby("customer_id").size().reindex(ids, fill_value=0)
-    weekend = all_act[all_act.occurred_at.dt.dayofweek >= 5].groupby("customer_id").size().reindex(ids, fill_value=0)
+    weekend = all_act[all_act.occurred_at.dt.day_of_week >= 5].groupby("customer_id").size().reindex(ids, fill_value=0)
     out["day_preference"] = np.select(
         [n_act == 0, weekend / n_act.replace(0, np.nan) >= v["weekend_share"]], ["no_activity", "weekend"], "weekday")
     hours = all_act.groupby(["customer_id", "hour"]).size().reset_index(name="n")
