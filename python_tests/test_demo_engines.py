@@ -84,7 +84,7 @@ def test_duckdb_and_postgres_marts_are_identical(duck_demo, pg_demo, mart):
 
 
 def test_every_model_seed_and_column_is_described(duck_demo):
-    """dbt docs: every model and seed, and every column the warehouse has, carries a description."""
+    """dbt docs: every model, seed and snapshot, and every column the warehouse has, carries a description."""
     import json
 
     from conftest import run_dbt
@@ -93,12 +93,16 @@ def test_every_model_seed_and_column_is_described(duck_demo):
     manifest = json.loads((duck_demo.workdir / "target" / "manifest.json").read_text())
     catalog = json.loads((duck_demo.workdir / "target" / "catalog.json").read_text())
     missing = []
+    snapshotted = manifest["nodes"]["model.behavioral_segmentation.customer_segments"]["columns"]
     for uid, node in manifest["nodes"].items():
-        if node["resource_type"] not in ("model", "seed"):
+        if node["resource_type"] not in ("model", "seed", "snapshot"):
             continue
         if not node.get("description"):
             missing.append(f"{uid} (model)")
+        # A snapshot's columns are those of customer_segments plus dbt's own.
+        inherited = snapshotted if node["resource_type"] == "snapshot" else {}
         for column in catalog["nodes"].get(uid, {}).get("columns", {}):
-            if not node["columns"].get(column.lower(), {}).get("description"):
+            described = {**inherited, **node["columns"]}
+            if not described.get(column.lower(), {}).get("description"):
                 missing.append(f"{uid}.{column}")
     assert not missing, missing

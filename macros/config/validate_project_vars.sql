@@ -47,6 +47,11 @@
     {#- Parses the date or fails with a message naming the var. -#}
     {%- do as_of_date_literal() -%}
 
+    {#- Segment history. -#}
+    {%- do history_period() -%}
+    {%- do date_var_literal('history_start_date', 'null to start at the first event') -%}
+    {%- do require_whole_number('history_lookback_periods', 0) -%}
+
     {#- Behavioral segment and KPI settings. -#}
     {%- for name in [
         'segment_activity_window_days', 'frequent_buyer_min_orders', 'seasonal_min_orders',
@@ -116,7 +121,13 @@
 
 {#- The as_of_date var as a SQL date literal, or none when it is unset. -#}
 {% macro as_of_date_literal() -%}
-    {%- set raw = var('as_of_date', none) -%}
+    {{ return(date_var_literal('as_of_date', 'null for the last event date')) }}
+{%- endmacro %}
+
+{#- A date var (YYYY-MM-DD) as a SQL date literal, or none when it is unset;
+    anything else fails naming the var. -#}
+{% macro date_var_literal(name, unset_meaning) -%}
+    {%- set raw = var(name, none) -%}
     {%- if raw is none or (raw | string | trim) in ['', 'none', 'null'] -%}
         {{ return(none) }}
     {%- endif -%}
@@ -126,9 +137,18 @@
         {%- set parsed = modules.datetime.datetime.strptime(text, '%Y-%m-%d') if is_valid_iso_date(text) else none -%}
     {%- endif -%}
     {%- if parsed is none -%}
-        {{ config_error('as_of_date', 'a date written YYYY-MM-DD, or null for the last event date', raw) }}
+        {{ config_error(name, 'a date written YYYY-MM-DD, or ' ~ unset_meaning, raw) }}
     {%- endif -%}
     {{ return("cast('" ~ text ~ "' as date)") }}
+{%- endmacro %}
+
+{#- The var history_period, checked. -#}
+{% macro history_period() -%}
+    {%- set period = var('history_period') -%}
+    {%- if period not in ['month', 'week'] -%}
+        {{ config_error('history_period', "one of 'month', 'week'", period) }}
+    {%- endif -%}
+    {{ return(period) }}
 {%- endmacro %}
 
 {% macro is_valid_iso_date(text) -%}

@@ -5,16 +5,19 @@
     value            a non-null numeric SQL expression, one row per scored customer
     higher_is_better true for frequency and monetary, false for recency (days)
     thresholds_var   the var holding the fixed cut points for method 'thresholds'
+    partition_by     optional column: score within each of its values separately
+                     (the history models score every period's population on its own)
 -#}
-{% macro rfm_score(value, higher_is_better, thresholds_var) -%}
-    {{ return(adapter.dispatch('rfm_score', 'behavioral_segmentation')(value, higher_is_better, thresholds_var)) }}
+{% macro rfm_score(value, higher_is_better, thresholds_var, partition_by=none) -%}
+    {{ return(adapter.dispatch('rfm_score', 'behavioral_segmentation')(
+        value, higher_is_better, thresholds_var, partition_by)) }}
 {%- endmacro %}
 
-{% macro default__rfm_score(value, higher_is_better, thresholds_var) -%}
+{% macro default__rfm_score(value, higher_is_better, thresholds_var, partition_by=none) -%}
     {%- if var('rfm_scoring_method') == 'thresholds' -%}
         {{ rfm_threshold_score(value, var(thresholds_var), higher_is_better) }}
     {%- else -%}
-        {{ rfm_quantile_score(value, higher_is_better) }}
+        {{ rfm_quantile_score(value, higher_is_better, partition_by) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -29,16 +32,18 @@
     Heavy ties (most buyers with one order) never produce NULLs. The division
     is exact enough: rfm_bins * worse and customers - 1 are integers far below
     2^53, so floor() never lands on the wrong side of a band edge. -#}
-{% macro rfm_quantile_score(value, higher_is_better) -%}
+{% macro rfm_quantile_score(value, higher_is_better, partition_by=none) -%}
     {%- set bins = rfm_bins() -%}
+    {%- set population = 'partition by ' ~ partition_by if partition_by else '' -%}
+    {%- set ties = population ~ ', ' ~ value if partition_by else 'partition by ' ~ value -%}
     cast(case
-        when count(*) over (partition by {{ value }}) = count(*) over ()
+        when count(*) over ({{ ties }}) = count(*) over ({{ population }})
             then {{ 1 + bins // 2 }}
         else least({{ bins }}, 1 + floor(
             {{ bins }} * cast(
-                rank() over (order by {{ value }} {{ 'asc' if higher_is_better else 'desc' }}) - 1
+                rank() over ({{ population }} order by {{ value }} {{ 'asc' if higher_is_better else 'desc' }}) - 1
                 as {{ type_double() }}
-            ) / (count(*) over () - 1)
+            ) / (count(*) over ({{ population }}) - 1)
         ))
     end as {{ dbt.type_int() }})
 {%- endmacro %}

@@ -2,7 +2,6 @@
     and email response over the last segment_activity_window_days days, and
     when in the week and day the customer is active (all history). Activity is
     every event of the groups browsing, cart and app in the seed event_types. -#}
-{%- set window_days = var('segment_activity_window_days') -%}
 {%- set starts = var('daypart_start_hours') -%}
 
 with
@@ -28,8 +27,8 @@ classified as (
         events.occurred_at,
         events.occurred_on,
         events.as_of_date,
-        event_types.event_group in ('browsing', 'cart', 'app') as is_activity,
-        events.occurred_on > {{ dbt.dateadd('day', -window_days, 'events.as_of_date') }} as is_in_window
+        {{ is_activity_event('event_types.event_group') }} as is_activity,
+        {{ in_activity_window('events.occurred_on', 'events.as_of_date') }} as is_in_window
 
     from events
     left join event_types
@@ -141,13 +140,8 @@ final as (
         window_summary.window_email_sent_count,
         window_summary.window_email_open_count,
         window_summary.window_email_click_count,
-        case
-            when window_summary.first_window_activity_on is not null
-                then cast(floor(
-                        ({{ days_between('window_summary.first_window_activity_on', 'window_summary.as_of_date') }} + 7)
-                        / 7.0
-                    ) as {{ dbt.type_int() }})
-        end as window_active_weeks,
+        {{ active_weeks('window_summary.first_window_activity_on', 'window_summary.as_of_date') }}
+            as window_active_weeks,
         window_summary.converted_session_count,
         window_summary.activity_count,
         window_summary.weekend_activity_count,

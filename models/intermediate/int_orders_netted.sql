@@ -1,7 +1,6 @@
 {#- One row per order placed on or before the as-of date, net of the refunds
-    recorded on or before it. An order's lines share its order_id; the order
-    belongs to the customer and time of its earliest line. Refunds are capped at
-    the order's gross revenue; refunds of unknown orders are ignored. -#}
+    recorded on or before it. The rule is the macro netted_orders
+    (macros/features/netted_orders.sql), shared with the history models. -#}
 
 with
 
@@ -11,112 +10,9 @@ events as (
 
 ),
 
-order_lines as (
-
-    select * from events
-    where event_type = 'order_completed' and order_id is not null
-
-),
-
-refund_events as (
-
-    select * from events
-    where event_type = 'order_refunded' and order_id is not null
-
-),
-
-first_lines as (
-
-    select
-        order_id,
-        customer_id,
-        occurred_at,
-        row_number() over (
-            partition by order_id
-            order by occurred_at, event_id
-        ) as line_number
-
-    from order_lines
-
-),
-
-order_totals as (
-
-    select
-        order_id,
-        count(*) as line_count,
-        sum(coalesce(quantity, 1)) as item_quantity,
-        sum(coalesce(revenue, 0)) as gross_revenue,
-        sum(coalesce(discount_amount, 0)) as discount_amount
-
-    from order_lines
-    group by order_id
-
-),
-
-refunds as (
-
-    select
-        order_id,
-        count(*) as refund_count,
-        sum(coalesce(revenue, 0)) as refund_requested
-
-    from refund_events
-    group by order_id
-
-),
-
-joined as (
-
-    select
-        first_lines.order_id,
-        first_lines.customer_id,
-        first_lines.occurred_at as ordered_at,
-        order_totals.line_count,
-        order_totals.item_quantity,
-        order_totals.gross_revenue,
-        order_totals.discount_amount,
-        coalesce(refunds.refund_count, 0) as refund_count,
-        case
-            when refunds.refund_requested is null then cast(0 as {{ type_money() }})
-            when refunds.refund_requested > order_totals.gross_revenue then order_totals.gross_revenue
-            else refunds.refund_requested
-        end as refunded_revenue
-
-    from first_lines
-    inner join order_totals
-        on first_lines.order_id = order_totals.order_id
-    left join refunds
-        on first_lines.order_id = refunds.order_id
-    where first_lines.line_number = 1
-
-),
-
 final as (
 
-    select
-        ----------  ids
-        order_id,
-        customer_id,
-
-        ----------  numerics
-        line_count,
-        item_quantity,
-        cast(gross_revenue as {{ type_money() }}) as gross_revenue,
-        cast(discount_amount as {{ type_money() }}) as discount_amount,
-        refund_count,
-        cast(refunded_revenue as {{ type_money() }}) as refunded_revenue,
-        cast(gross_revenue - refunded_revenue as {{ type_money() }}) as net_revenue,
-
-        ----------  booleans
-        discount_amount > 0 as is_discounted,
-        refund_count > 0 and refunded_revenue >= gross_revenue as is_fully_refunded,
-
-        ----------  timestamps
-        ordered_at,
-        cast(ordered_at as date) as ordered_on
-
-    from joined
+    {{ netted_orders('events') }}
 
 )
 

@@ -45,15 +45,9 @@ features as (
         customer_facts.days_since_last_order,
         {{ days_between('cast(customer_facts.first_order_at as date)', 'customer_facts.as_of_date') }}
             as days_since_first_purchase,
-        greatest(
-            coalesce(customer_facts.mean_days_between_purchases, {{ var('lifecycle_default_cadence_days') }}),
-            {{ var('lifecycle_min_cadence_days') }}
-        ) as cadence_days,
+        {{ purchase_cadence('customer_facts.mean_days_between_purchases') }} as cadence_days,
         patterns.last_gap_days,
-        greatest(
-            coalesce(patterns.prior_mean_gap_days, {{ var('lifecycle_default_cadence_days') }}),
-            {{ var('lifecycle_min_cadence_days') }}
-        ) as prior_cadence_days,
+        {{ purchase_cadence('patterns.prior_mean_gap_days') }} as prior_cadence_days,
         coalesce(patterns.top_occasion_share, 0) as top_occasion_share,
         coalesce(patterns.top_occasion_purchase_count, 0) as top_occasion_purchase_count,
         patterns.top_occasion,

@@ -1,11 +1,18 @@
-{#- Every segment the models emit, and every name in the RFM segment map, has a
-    row (definition and recommended action) in the seed segment_definitions. -#}
+{#- Every segment the models emit (now and in history), and every name in the
+    RFM segment map, has a row (definition and recommended action) in the seed
+    segment_definitions. -#}
 
 with
 
 memberships as (
 
     select * from {{ ref('segment_memberships') }}
+
+),
+
+history as (
+
+    select * from {{ ref('customer_segment_history') }}
 
 ),
 
@@ -27,6 +34,13 @@ emitted as (
         dimension,
         segment
     from memberships
+
+    union
+
+    select distinct
+        dimension,
+        segment
+    from history
 
     union
 
