@@ -65,6 +65,11 @@ class DuckWarehouse:
         return run_dbt(["build", *(args or [])], self.workdir, env=self.env(),
                        vars={**self.vars, **(vars or {})}, check=check)
 
+    def run(self, args: list[str] | None = None, vars: dict | None = None, check: bool = True) -> DbtResult:
+        """Build seeds and models only (no tests): `dbt build --resource-type seed model`."""
+        return run_dbt(["build", "--resource-type", "seed", "--resource-type", "model", *(args or [])], self.workdir, env=self.env(),
+                       vars={**self.vars, **(vars or {})}, check=check)
+
 
 def duck_warehouse(workdir: Path, events: Path, customers: Path | str | None, **vars) -> DuckWarehouse:
     workdir.mkdir(parents=True, exist_ok=True)
@@ -137,6 +142,11 @@ class PgWarehouse:
 
     def build(self, args: list[str] | None = None, vars: dict | None = None, check: bool = True) -> DbtResult:
         return run_dbt(["build", *(args or [])], self.workdir, env=self.env(),
+                       vars={**self.vars, **(vars or {})}, target="postgres", check=check)
+
+    def run(self, args: list[str] | None = None, vars: dict | None = None, check: bool = True) -> DbtResult:
+        """Build seeds and models only (no tests): `dbt build --resource-type seed model`."""
+        return run_dbt(["build", "--resource-type", "seed", "--resource-type", "model", *(args or [])], self.workdir, env=self.env(),
                        vars={**self.vars, **(vars or {})}, target="postgres", check=check)
 
 
