@@ -21,8 +21,8 @@ as_of as (
 
 digits as (
 
-    select digit
-    from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) as digits (digit)
+    select numbers.digit
+    from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) as numbers (digit)
 
 ),
 

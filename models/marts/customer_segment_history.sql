@@ -290,12 +290,16 @@ percent_ranked as (
         case
             when flagged.is_user = 1
                 then percent_rank() over (
-                    partition by flagged.period_end, flagged.is_user order by flagged.activity_per_active_week
-                )
+                        partition by flagged.period_end, flagged.is_user
+                        order by flagged.activity_per_active_week
+                    )
         end as activity_percent_rank,
         case
             when flagged.is_buyer = 1
-                then percent_rank() over (partition by flagged.period_end, flagged.is_buyer order by flagged.net_revenue)
+                then percent_rank() over (
+                        partition by flagged.period_end, flagged.is_buyer
+                        order by flagged.net_revenue
+                    )
         end as value_percent_rank
 
     from flagged

@@ -63,7 +63,7 @@ previous_sizes as (
 
     select history_sizes.*
     from history_sizes
-    where history_sizes.period_end in (select previous_period_end from migrations)
+    where history_sizes.period_end in (select migrations.previous_period_end from migrations)
 
 ),
 
