@@ -34,9 +34,10 @@ demo-data: venv $(DEMO_DIR)/events.parquet
 $(DEMO_DIR)/events.parquet:
 	$(BIN)/python -m segwh.generate --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out $(DEMO_DIR)
 
-## build: dbt build on TARGET (dev, ci or postgres) without regenerating data
+## build: dbt build on TARGET (dev, ci or postgres) without regenerating data;
+## DBT_ARGS adds dbt options, e.g. DBT_ARGS="--full-refresh"
 build: venv
-	$(DBT) build $(DBT_FLAGS) --target $(TARGET)
+	$(DBT) build $(DBT_FLAGS) --target $(TARGET) $(DBT_ARGS)
 
 report: venv
 	$(BIN)/python -m segwh.report --target $(TARGET)
