@@ -9,13 +9,22 @@ DEMO_DIR := data/demo
 DEMO_CUSTOMERS ?= 5000
 SEED ?= 42
 TARGET ?= dev
+# The file BI tools open (read-only); dbt builds into warehouse.duckdb (DBT_DUCKDB_PATH).
+PUBLISHED ?= published.duckdb
 
-.PHONY: run test venv demo-data build report lint pytest postgres-server lock clean
+.PHONY: run test venv demo-data build publish report lint pytest postgres-server lock clean
 
-## run: install, generate demo data, build every model on DuckDB, print segment sizes
+## run: install, generate demo data, build every model on DuckDB, publish the
+## BI tables to published.duckdb, print segment sizes
 run: venv demo-data
 	$(DBT) build $(DBT_FLAGS) --target $(TARGET)
+	$(MAKE) --no-print-directory publish
 	$(BIN)/python -m segwh.report --target $(TARGET)
+
+## publish: copy the BI-facing DuckDB tables to $(PUBLISHED) atomically (DuckDB targets only)
+publish: venv
+	@if [ "$(TARGET)" = postgres ]; then echo "publish: nothing to do on PostgreSQL (BI reads the marts schema)"; \
+	else $(BIN)/python -m segwh.publish --target $(TARGET) --to $(PUBLISHED); fi
 
 ## test: lint the SQL, then the pytest suite (dbt data + unit tests on DuckDB and
 ## PostgreSQL, independent reference checks, cross-engine equality)
