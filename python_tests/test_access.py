@@ -1,0 +1,52 @@
+"""PostgreSQL access: the bi_reader role (dbt grants on the marts, USAGE on the
+marts schema from the build) reads every segment table and nothing else: not
+raw, staging, intermediate, seeds or the snapshot. A BI login is a member of
+the group role, as a DBA would set it up."""
+
+from __future__ import annotations
+
+import psycopg2
+import pytest
+
+MARTS = [
+    "customer_facts", "customer_rfm", "customer_segments", "segment_memberships", "segment_summary",
+    "cart_abandonment_audience", "product_affinity", "campaign_lift", "cohort_retention",
+    "customer_segment_history", "segment_migrations", "segment_transitions",
+]
+NOT_FOR_BI = [
+    "raw.events", "raw.customers", "staging.stg_raw__events", "staging.stg_raw__customers",
+    "intermediate.int_orders_netted", "intermediate.int_events_observed", "seeds.event_types",
+    "snapshots.customer_segments_snapshot",
+]
+
+
+@pytest.fixture(scope="module")
+def bi_login(pg_demo, postgres_cluster):
+    conn = psycopg2.connect(**postgres_cluster.dsn())
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("drop role if exists bi_dashboard")
+        cur.execute("create role bi_dashboard login in role bi_reader")
+    conn.close()
+    login = psycopg2.connect(**{**postgres_cluster.dsn(), "user": "bi_dashboard"})
+    login.autocommit = True
+    yield login
+    login.close()
+
+
+def test_bi_reader_reads_every_mart(bi_login):
+    with bi_login.cursor() as cur:
+        for mart in MARTS:
+            cur.execute(f"select count(*) from marts.{mart}")
+            assert cur.fetchone()[0] > 0, mart
+
+
+@pytest.mark.parametrize("relation", NOT_FOR_BI)
+def test_bi_reader_cannot_read_anything_else(bi_login, relation):
+    with bi_login.cursor() as cur, pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        cur.execute(f"select count(*) from {relation}")
+
+
+def test_bi_reader_cannot_write_the_marts(bi_login):
+    with bi_login.cursor() as cur, pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        cur.execute("delete from marts.customer_segments")
