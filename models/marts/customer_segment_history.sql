@@ -12,6 +12,7 @@
     incremental_strategy='delete+insert',
     unique_key='period_end',
     on_schema_change='fail',
+    post_hook="{{ forget_erased_customers() }}",
 ) }}
 
 with

@@ -3,13 +3,8 @@
     previous period to the one they hold at the end of this period, and the
     revenue they brought in this period. Customers new in this period come
     from '(none)' (entries); customers gone from it go to '(none)' (exits).
-    Incremental by period, like customer_segment_history. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='period_end',
-    on_schema_change='fail',
-) }}
+    Rebuilt from customer_segment_history on every build (one pass over it),
+    so it always adds up to history, also after customers are erased. -#}
 
 with
 

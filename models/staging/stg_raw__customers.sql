@@ -1,6 +1,7 @@
 {#- One row per customer, typed. Personal contact data (name, email, phone) is
     never read: no model needs it. Without a customers source, customers are
-    derived from the events they appear in. -#}
+    derived from the events they appear in. Customers who asked to be
+    forgotten (stg_raw__erasure_requests) are left out. -#}
 -- depends_on: {{ ref('stg_raw__events') }}
 {%- set raw_customers = source('raw', 'customers') -%}
 {%- set has_customers = source_exists(raw_customers) -%}
@@ -52,6 +53,12 @@ renamed as (
 
 ),
 
+erasure_requests as (
+
+    select * from {{ ref('stg_raw__erasure_requests') }}
+
+),
+
 ranked as (
 
     select
@@ -69,7 +76,10 @@ ranked as (
         ) as customer_copy_number
 
     from renamed
-    where customer_id is not null and customer_id != ''
+    where
+        customer_id is not null
+        and customer_id != ''
+        and customer_id not in (select erasure_requests.customer_id from erasure_requests)
 
 ),
 

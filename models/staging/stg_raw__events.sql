@@ -1,6 +1,7 @@
 {#- Typed, trimmed and deduplicated raw events. Optional columns absent from the
     raw file become typed NULLs. Rows without an event id, customer or time
-    cannot be placed and are left out here. -#}
+    cannot be placed and are left out here, and so are the events of customers
+    who asked to be forgotten (stg_raw__erasure_requests). -#}
 {%- set raw_events = source('raw', 'events') -%}
 {%- set available = relation_columns(raw_events) -%}
 {%- do require_columns(
@@ -14,6 +15,12 @@ with
 source as (
 
     select * from {{ raw_events }}
+
+),
+
+erasure_requests as (
+
+    select * from {{ ref('stg_raw__erasure_requests') }}
 
 ),
 
@@ -62,11 +69,14 @@ ranked as (
         ) as event_copy_number
 
     from renamed
+    left join erasure_requests
+        on renamed.customer_id = erasure_requests.customer_id
     where
         renamed.event_id is not null
         and renamed.customer_id is not null
         and renamed.customer_id != ''
         and renamed.occurred_at is not null
+        and erasure_requests.customer_id is null
 
 ),
 
