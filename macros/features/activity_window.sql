@@ -31,3 +31,16 @@
         {{ var('lifecycle_min_cadence_days') }}
     )
 {%- endmacro %}
+
+{#- Percent rank of a value among the members of a population only (usage
+    rate: customers with activity; value tier: buyers); NULL for the others.
+    partition_by ranks every value of that column on its own (history periods). -#}
+{% macro percent_rank_among(value, is_member, partition_by=none) -%}
+    case
+        when {{ is_member }}
+            then percent_rank() over (
+                partition by {{ partition_by ~ ', ' if partition_by }}{{ is_member }}
+                order by {{ value }}
+            )
+    end
+{%- endmacro %}

@@ -58,3 +58,11 @@
     {%- endfor %}
     as {{ dbt.type_int() }})
 {%- endmacro %}
+
+{#- Join condition: the scored row's R, F and M scores fall in a box of the
+    seed rfm_segment_map (one preset's boxes are exhaustive and non-overlapping). -#}
+{% macro rfm_score_in_box(scored, segment_map) -%}
+    {{ scored }}.r_score between {{ segment_map }}.r_score_min and {{ segment_map }}.r_score_max
+    and {{ scored }}.f_score between {{ segment_map }}.f_score_min and {{ segment_map }}.f_score_max
+    and {{ scored }}.m_score between {{ segment_map }}.m_score_min and {{ segment_map }}.m_score_max
+{%- endmacro %}

@@ -40,9 +40,7 @@ mapped as (
 
     from scored
     left join segment_map
-        on scored.r_score between segment_map.r_score_min and segment_map.r_score_max
-            and scored.f_score between segment_map.f_score_min and segment_map.f_score_max
-            and scored.m_score between segment_map.m_score_min and segment_map.m_score_max
+        on {{ rfm_score_in_box('scored', 'segment_map') }}
 
 ),
 

@@ -273,37 +273,16 @@ features as (
 
 ),
 
-flagged as (
-
-    select
-        features.*,
-        case when features.window_activity_count > 0 then 1 else 0 end as is_user,
-        case when features.order_count > 0 then 1 else 0 end as is_buyer
-
-    from features
-
-),
-
 percent_ranked as (
 
     select
-        flagged.*,
-        case
-            when flagged.is_user = 1
-                then percent_rank() over (
-                        partition by flagged.period_end, flagged.is_user
-                        order by flagged.activity_per_active_week
-                    )
-        end as activity_percent_rank,
-        case
-            when flagged.is_buyer = 1
-                then percent_rank() over (
-                        partition by flagged.period_end, flagged.is_buyer
-                        order by flagged.net_revenue
-                    )
-        end as value_percent_rank
+        features.*,
+        {{ percent_rank_among('features.activity_per_active_week', 'features.window_activity_count > 0',
+                              'features.period_end') }} as activity_percent_rank,
+        {{ percent_rank_among('features.net_revenue', 'features.order_count > 0', 'features.period_end') }}
+            as value_percent_rank
 
-    from flagged
+    from features
 
 ),
 
@@ -330,9 +309,7 @@ rfm_segments as (
 
     from rfm_scored
     inner join segment_map
-        on rfm_scored.r_score between segment_map.r_score_min and segment_map.r_score_max
-            and rfm_scored.f_score between segment_map.f_score_min and segment_map.f_score_max
-            and rfm_scored.m_score between segment_map.m_score_min and segment_map.m_score_max
+        on {{ rfm_score_in_box('rfm_scored', 'segment_map') }}
 
 ),
 

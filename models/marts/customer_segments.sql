@@ -89,31 +89,15 @@ features as (
 
 ),
 
-ranked as (
-
-    select
-        features.*,
-        case when features.window_activity_count > 0 then 1 else 0 end as is_user,
-        case when features.order_count > 0 then 1 else 0 end as is_buyer
-
-    from features
-
-),
-
 percent_ranked as (
 
     select
-        ranked.*,
-        case
-            when ranked.is_user = 1
-                then percent_rank() over (partition by ranked.is_user order by ranked.activity_per_active_week)
-        end as activity_percent_rank,
-        case
-            when ranked.is_buyer = 1
-                then percent_rank() over (partition by ranked.is_buyer order by ranked.net_revenue)
-        end as value_percent_rank
+        features.*,
+        {{ percent_rank_among('features.activity_per_active_week', 'features.window_activity_count > 0') }}
+            as activity_percent_rank,
+        {{ percent_rank_among('features.net_revenue', 'features.order_count > 0') }} as value_percent_rank
 
-    from ranked
+    from features
 
 ),
 
@@ -124,7 +108,7 @@ scored as (
         {{ engagement_points('email_open_rate', 'email_click_rate', 'window_session_count', 'window_app_open_count') }}
             as engagement_points,
         case
-            when percent_ranked.is_buyer = 1
+            when percent_ranked.order_count > 0
                 then {{ churn_risk_score('percent_ranked.days_since_last_order', 'percent_ranked.cadence_days') }}
         end as churn_risk_score
 
