@@ -32,6 +32,9 @@ def small_events(tmp_path_factory):
     ({"lifecycle_at_risk_cadence_multiple": 3.0}, "lifecycle_at_risk_cadence_multiple"),
     ({"segment_activity_window_days": 0}, "segment_activity_window_days"),
     ({"daypart_start_hours": {"morning": 5, "afternoon": 4, "evening": 17, "night": 22}}, "daypart_start_hours"),
+    ({"history_period": "quarter"}, "history_period"),
+    ({"history_start_date": "2025-02-30"}, "history_start_date"),
+    ({"history_lookback_periods": -1}, "history_lookback_periods"),
 ])
 def test_invalid_vars_fail_the_build_naming_the_var(small_events, bad_vars, named):
     workdir, events = small_events
