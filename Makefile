@@ -38,9 +38,12 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-demo-data: venv $(DEMO_DIR)/events.parquet
+demo-data: venv $(DEMO_DIR)/consents.parquet
 
-$(DEMO_DIR)/events.parquet:
+# The generator writes every file at once; consents.parquet is the newest of
+# them, so a demo folder from an older generator is regenerated too (same seed:
+# events and customers come out byte-identical).
+$(DEMO_DIR)/consents.parquet:
 	$(BIN)/python -m segwh.generate --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out $(DEMO_DIR)
 
 ## build: dbt build on TARGET (dev, ci or postgres) without regenerating data;

@@ -6,10 +6,10 @@ Usage::
         [--end-date 2026-10-31] [--years 2] [--postgres] [--quiet]
 
 Writes ``<out>/events.parquet``, ``<out>/customers.parquet``,
-``<out>/personas.parquet`` (ground truth) and ``<out>/manifest.json``
-(parameters, row counts, randomized campaigns, file hashes). With
-``--postgres`` the three tables are also loaded into PostgreSQL (schema from
-``RAW_SCHEMA``, default ``raw``).
+``<out>/consents.parquet``, ``<out>/personas.parquet`` (ground truth) and
+``<out>/manifest.json`` (parameters, row counts, randomized campaigns,
+consent ground truth, file hashes). With ``--postgres`` the four tables are
+also loaded into PostgreSQL (schema from ``RAW_SCHEMA``, default ``raw``).
 
 From Python::
 
@@ -60,13 +60,27 @@ Model
 * Time of day follows an evening-peaked curve; some customers prefer their own
   hour. Weekends are busier; late November-December (Black Friday / Cyber
   Monday spikes) has 2-5x the order rate.
+* Marketing consent (``consents.parquet``): every customer gets one record per
+  channel (``email``, ``sms``, ``push``) at their signup time, ``opt_in`` with
+  a per-persona probability (``CONSENT_OPT_IN``, e.g. email 70%, sms 25%, push
+  40% for regulars), else ``opt_out``. Later each customer and channel changes
+  its mind at ``CONSENT_CHANGE_RATE`` changes per year (Poisson), each change
+  flipping the status (opt out, later perhaps opt in again), at uniform times
+  from signup to ``CONSENT_LATE_DAYS`` days *after* the end date (the consent
+  system is exported later than the events, so a few records lie after any
+  as-of date and must be ignored). ``CONSENT_TIE_SHARE`` of the changes are
+  recorded twice at the very same microsecond, once with each status (two
+  systems writing at once; the rule is that ``opt_out`` wins such a tie). The
+  manifest counts the customers consenting per channel at the end of the end
+  date under that rule (ground truth). Consent does not change any event.
 
 Determinism and scale
 ---------------------
 Customers are simulated in blocks of ``block_size`` customers (default 10,000).
 Block ``b`` draws all its random numbers from its own stream
 ``default_rng(SeedSequence(seed, spawn_key=(1, b)))``; the product catalog uses
-``spawn_key=(0,)``. Everything is vectorised numpy inside a block, blocks are
+``spawn_key=(0,)`` and the block's consent records ``spawn_key=(2, b)`` (their
+own stream, so adding them left every other file byte-identical). Everything is vectorised numpy inside a block, blocks are
 appended to ``pyarrow.parquet.ParquetWriter`` objects (one row group per
 block) by a single writer thread that overlaps with simulating the next block,
 so memory stays bounded (~0.6 GB) and run time grows linearly with customers
@@ -100,7 +114,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-GENERATOR_VERSION = "1.1.0"
+GENERATOR_VERSION = "1.2.0"
 
 US_PER_SEC = 1_000_000
 US_PER_MIN = 60 * US_PER_SEC
@@ -389,6 +403,24 @@ CAMPAIGN_EFFECT_DAYS = (1.0, 14.0)  # incremental orders this many days after as
 CAMPAIGN_VARIANTS = ("treatment", "control")
 
 # =============================================================================
+# Marketing consent (consents.parquet), drawn from its own random stream
+# =============================================================================
+CONSENT_CHANNELS = ("email", "sms", "push")
+CONSENT_STATUSES = ("opt_in", "opt_out")
+# P(opt_in at signup) per channel; personas override some channels.
+CONSENT_OPT_IN: dict[str, dict[str, float]] = {
+    "regular": {"email": 0.70, "sms": 0.25, "push": 0.40},
+    "champion": {"email": 0.85, "sms": 0.40, "push": 0.55},
+    "discount_hunter": {"email": 0.92, "sms": 0.45},
+    "email_engaged_non_buyer": {"email": 0.97},
+    "window_shopper": {"email": 0.55, "push": 0.30},
+    "lapsed_regular": {"email": 0.75},
+}
+CONSENT_CHANGE_RATE = {"email": 0.20, "sms": 0.12, "push": 0.25}  # changes per year
+CONSENT_TIE_SHARE = 0.03   # changes also recorded with the opposite status, same instant
+CONSENT_LATE_DAYS = 14     # changes are recorded up to this many days after the end date
+
+# =============================================================================
 # Output schemas
 # =============================================================================
 EVENTS_SCHEMA = pa.schema([
@@ -406,15 +438,21 @@ CUSTOMERS_SCHEMA = pa.schema([
     ("acquisition_channel", pa.string()),
 ])
 PERSONAS_SCHEMA = pa.schema([("customer_id", pa.string()), ("persona", pa.string())])
+CONSENTS_SCHEMA = pa.schema([
+    ("customer_id", pa.string()), ("channel", pa.string()), ("consent_status", pa.string()),
+    ("recorded_at", pa.timestamp("us")),
+])
 TABLE_SCHEMAS = {"events": EVENTS_SCHEMA, "customers": CUSTOMERS_SCHEMA,
-                 "personas": PERSONAS_SCHEMA}
+                 "personas": PERSONAS_SCHEMA, "consents": CONSENTS_SCHEMA}
+# Files load_postgres skips (dropping the table) when a data folder lacks them.
+OPTIONAL_TABLES = ("consents",)
 # Parquet writer options. Dictionary-encode only low-cardinality columns (unique
 # ids gain nothing), delta-encode timestamps, and keep min/max statistics only
 # for columns that are useful for pruning (string statistics are expensive).
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=1, use_dictionary=[
     "customer_id", "event_type", "product_id", "category", "channel", "campaign_id",
     "campaign_variant", "first_name", "last_name", "country", "acquisition_channel",
-    "persona"])
+    "persona", "consent_status"])
 PARQUET_TABLE_OPTIONS = {
     "events": dict(column_encoding={"occurred_at": "DELTA_BINARY_PACKED"},
                    write_statistics=["occurred_at", "customer_id", "event_type", "revenue",
@@ -422,6 +460,7 @@ PARQUET_TABLE_OPTIONS = {
     "customers": dict(column_encoding={"signed_up_at": "DELTA_BINARY_PACKED"},
                       write_statistics=["customer_id", "signed_up_at", "birth_date"]),
     "personas": dict(write_statistics=["customer_id", "persona"]),
+    "consents": dict(write_statistics=["customer_id", "recorded_at"]),
 }
 
 # PostgreSQL column types for the Arrow types used above.
@@ -1475,6 +1514,49 @@ def _customer_tables(rng, ctx: Context, info: dict, first_customer: int):
     return customers, personas
 
 
+def _consent_tables(ctx: Context, seed: int, block: int, info: dict, customer_ids: pa.Array):
+    """consents table of one block, and the number of its customers consenting
+    per channel at the end of the end date (latest record by then, ``opt_out``
+    winning a tie at the same instant). Drawn from the block's own stream
+    ``SeedSequence(seed, spawn_key=(2, block))``, so consent never shifts the
+    random numbers behind events, customers or personas."""
+    rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(2, block)))
+    persona, signup = info["persona"], info["signup"].astype(np.int64)
+    n, k_n = persona.size, len(CONSENT_CHANNELS)
+    p_in = np.array([[{**CONSENT_OPT_IN["regular"], **CONSENT_OPT_IN.get(name, {})}[ch]
+                      for ch in CONSENT_CHANNELS] for name in PERSONA_NAMES])[persona]
+    initial_in = (rng.random((n, k_n)) < p_in).ravel()
+    # changes: Poisson over signup .. end date + CONSENT_LATE_DAYS, each one a flip
+    span = (ctx.end_us + CONSENT_LATE_DAYS * US_PER_DAY - signup).astype(np.float64)
+    rate = np.array([CONSENT_CHANGE_RATE[ch] for ch in CONSENT_CHANNELS])
+    changes = rng.poisson(rate[None, :] * span[:, None] / (US_PER_DAY * DAYS_PER_YEAR)).ravel()
+    pair = np.repeat(np.arange(n * k_n), changes)          # customer * k_n + channel
+    t = signup[pair // k_n] + (rng.random(pair.size) * span[pair // k_n]).astype(np.int64)
+    order = np.lexsort((t, pair))
+    pair, t = pair[order], t[order]
+    rank = np.arange(pair.size) - np.repeat(_group_starts(changes), changes)
+    change_in = initial_in[pair] ^ (rank % 2 == 0)         # the first change flips the initial status
+    tie = rng.random(pair.size) < CONSENT_TIE_SHARE        # also recorded with the opposite status
+    all_pair = np.concatenate([np.arange(n * k_n), pair, pair[tie]])
+    all_t = np.concatenate([signup.repeat(k_n), t, t[tie]])
+    all_out = np.concatenate([~initial_in, ~change_in, change_in[tie]])
+    order = np.lexsort((all_out, all_t, all_pair))
+    all_pair, all_t, all_out = all_pair[order], all_t[order], all_out[order]
+    consents = pa.Table.from_arrays([
+        pc.take(customer_ids, _numeric_array(all_pair // k_n, pa.int64())),
+        _lookup(CONSENT_CHANNELS, all_pair % k_n),
+        _lookup(CONSENT_STATUSES, all_out.astype(np.int32)),
+        _numeric_array(all_t, pa.timestamp("us")),
+    ], schema=CONSENTS_SCHEMA)
+    # ground truth: the last record of each pair by the end date (sorted by
+    # pair, time, opt_out last: the last row of a pair is the one in force)
+    known = all_t <= ctx.end_us
+    k_pair, k_out = all_pair[known], all_out[known]
+    last = np.flatnonzero(np.append(k_pair[1:] != k_pair[:-1], True))
+    consenting = np.bincount(k_pair[last][~k_out[last]] % k_n, minlength=k_n)
+    return consents, consenting
+
+
 # =============================================================================
 # Public API
 # =============================================================================
@@ -1506,10 +1588,12 @@ def _block_result(ctx: Context, seed: int, block: int, block_size: int,
     n = min(block_size, customers - first_customer)
     ev, info, n_sess, n_ord = _simulate_block(ctx, rng, n)
     customer_tab, persona_tab = _customer_tables(rng, ctx, info, first_customer)
+    consent_tab, consenting = _consent_tables(ctx, seed, block, info, customer_tab["customer_id"])
     return dict(
         events=_events_table_local(ctx, ev, first_customer),
         sess=ev["sess"].astype(np.int32), order=ev["order"].astype(np.int32),
         n_sessions=n_sess, n_orders=n_ord, customers=customer_tab, personas=persona_tab,
+        consents=consent_tab, consenting=consenting,
         sessions_present=info["sessions"], orders_present=info["orders"],
         type_counts=np.bincount(ev["etype"], minlength=len(EVENT_TYPES)),
         persona_counts=np.bincount(info["persona"], minlength=len(PERSONA_NAMES)),
@@ -1543,7 +1627,9 @@ def generate(customers: int, seed: int, out, end_date="2026-10-31", years: int =
     writers = {name: pq.ParquetWriter(paths[name], schema, **PARQUET_OPTIONS,
                                       **PARQUET_TABLE_OPTIONS[name])
                for name, schema in TABLE_SCHEMAS.items()}
-    totals = dict(events=0, sessions=0, orders=0, sessions_present=0, orders_present=0)
+    totals = dict(events=0, sessions=0, orders=0, sessions_present=0, orders_present=0,
+                  consents=0)
+    consenting = np.zeros(len(CONSENT_CHANNELS), dtype=np.int64)
     type_counts = np.zeros(len(EVENT_TYPES), dtype=np.int64)
     persona_counts = np.zeros(len(PERSONA_NAMES), dtype=np.int64)
     campaign_counts = np.zeros((ctx.rct_camp.size, 3), dtype=np.int64)
@@ -1557,8 +1643,8 @@ def generate(customers: int, seed: int, out, end_date="2026-10-31", years: int =
         events = _events_table(res["events"], res["sess"], res["order"],
                                first_event, first_session, first_order)
         writers["events"].write_table(events, row_group_size=max(events.num_rows, 1))
-        for name in ("customers", "personas"):
-            writers[name].write_table(res[name], row_group_size=res[name].num_rows)
+        for name in ("customers", "personas", "consents"):
+            writers[name].write_table(res[name], row_group_size=max(res[name].num_rows, 1))
 
     pending: deque = deque()
     try:
@@ -1570,6 +1656,8 @@ def generate(customers: int, seed: int, out, end_date="2026-10-31", years: int =
                 pending.append(pool.submit(write_block, res, totals["events"],
                                            totals["sessions"], totals["orders"]))
                 totals["events"] += res["events"].num_rows
+                totals["consents"] += res["consents"].num_rows
+                consenting += res["consenting"]
                 totals["sessions"] += res["n_sessions"]
                 totals["orders"] += res["n_orders"]
                 totals["sessions_present"] += res["sessions_present"]
@@ -1597,7 +1685,7 @@ def generate(customers: int, seed: int, out, end_date="2026-10-31", years: int =
             "end": str(np.datetime64(ctx.end_us, "us")),
         },
         "row_counts": {"events": int(totals["events"]), "customers": int(customers),
-                       "personas": int(customers)},
+                       "personas": int(customers), "consents": int(totals["consents"])},
         "sessions": int(totals["sessions_present"]),
         "orders": int(totals["orders_present"]),
         "event_types": {t: int(c) for t, c in zip(EVENT_TYPES, type_counts)},
@@ -1620,6 +1708,15 @@ def generate(customers: int, seed: int, out, end_date="2026-10-31", years: int =
              "incremental_orders": int(c[2])}
             for i, hol, c in zip(ctx.rct_camp, ctx.rct_holiday, campaign_counts)
         ],
+        "consent_design": {
+            "opt_in_at_signup": {p: {ch: {**CONSENT_OPT_IN["regular"], **CONSENT_OPT_IN.get(p, {})}[ch]
+                                     for ch in CONSENT_CHANNELS} for p in PERSONA_NAMES},
+            "changes_per_year": dict(CONSENT_CHANGE_RATE),
+            "tie_share": CONSENT_TIE_SHARE,
+            "recorded_until": str(np.datetime64(ctx.end_us + CONSENT_LATE_DAYS * US_PER_DAY, "us")),
+        },
+        # customers whose consent in force at the end of the end date is opt_in
+        "consenting_at_end": {ch: int(c) for ch, c in zip(CONSENT_CHANNELS, consenting)},
         "files": {f"{name}.parquet": _sha256(path) for name, path in paths.items()},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
@@ -1629,11 +1726,13 @@ def generate(customers: int, seed: int, out, end_date="2026-10-31", years: int =
 
 
 def load_postgres(out_dir, dsn_kwargs: dict | None = None, schema: str = "raw") -> dict:
-    """Load events/customers/personas Parquet files from ``out_dir`` into
+    """Load events/customers/personas/consents Parquet files from ``out_dir`` into
     PostgreSQL ``schema`` (created if missing; tables dropped and recreated),
     streaming one row group at a time through COPY ... FROM STDIN (CSV).
-    ``dsn_kwargs`` are psycopg2.connect() keywords (default: PG* env vars).
-    Returns {table: rows loaded}."""
+    An optional file that is not there (``consents.parquet`` in a folder
+    written by an older generator) drops its table, so the warehouse sees no
+    such source. ``dsn_kwargs`` are psycopg2.connect() keywords (default: PG*
+    env vars). Returns {table: rows loaded}."""
     import psycopg2                      # imported lazily: optional dependency
     from psycopg2 import sql
     import pyarrow.csv as pacsv
@@ -1651,6 +1750,8 @@ def load_postgres(out_dir, dsn_kwargs: dict | None = None, schema: str = "raw") 
                     sql.SQL("{} {}").format(sql.Identifier(f.name), sql.SQL(PG_TYPES[f.type]))
                     for f in arrow_schema)
                 cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(ident))
+                if table in OPTIONAL_TABLES and not (out_dir / f"{table}.parquet").exists():
+                    continue
                 cur.execute(sql.SQL("CREATE TABLE {} ({})").format(ident, columns))
                 copy = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
                     ident, sql.SQL(", ").join(sql.Identifier(f.name) for f in arrow_schema)
@@ -1673,7 +1774,7 @@ def load_postgres(out_dir, dsn_kwargs: dict | None = None, schema: str = "raw") 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m segwh.generate",
-        description="Generate the seeded demo data set (events, customers, personas).")
+        description="Generate the seeded demo data set (events, customers, consents, personas).")
     parser.add_argument("--customers", type=int, default=5000, help="number of customers")
     parser.add_argument("--seed", type=int, default=42, help="random seed")
     parser.add_argument("--out", default="data/demo", help="output folder")
@@ -1694,7 +1795,8 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - t0
     if not args.quiet:
         rows = manifest["row_counts"]
-        print(f"wrote {rows['events']:,} events, {rows['customers']:,} customers to "
+        print(f"wrote {rows['events']:,} events, {rows['customers']:,} customers, "
+              f"{rows['consents']:,} consent records to "
               f"{args.out} in {elapsed:.2f}s "
               f"({args.customers / elapsed:,.0f} customers/s, "
               f"{rows['events'] / elapsed:,.0f} events/s)")
