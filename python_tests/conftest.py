@@ -16,6 +16,11 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).parent / "dbt")
 DEMO_CUSTOMERS = int(os.environ.get("TEST_DEMO_CUSTOMERS", "2000"))
+# The salt of hashed identifiers (var activation_hash_salt) every dbt run here
+# gets: the caller's SEGWH_ACTIVATION_SALT, else the public demo salt that the
+# Makefile uses too. Reference checks hash with the same value.
+DEMO_ACTIVATION_SALT = "segwh-demo-salt-not-for-production"
+ACTIVATION_SALT = os.environ.get("SEGWH_ACTIVATION_SALT") or DEMO_ACTIVATION_SALT
 
 
 @dataclass
@@ -35,7 +40,8 @@ def run_dbt(args: list[str], workdir: Path, env: dict | None = None, vars: dict 
            "--target", target, "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
     if vars:
         cmd += ["--vars", json.dumps(vars)]
-    full_env = {**os.environ, **(env or {}), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    full_env = {**os.environ, "SEGWH_ACTIVATION_SALT": ACTIVATION_SALT, **(env or {}),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=full_env, capture_output=True, text=True)
     result = DbtResult(proc.returncode, proc.stdout + proc.stderr)
     if check and not result.ok:
@@ -71,9 +77,13 @@ class DuckWarehouse:
                        vars={**self.vars, **(vars or {})}, check=check)
 
 
-def duck_warehouse(workdir: Path, events: Path, customers: Path | str | None, **vars) -> DuckWarehouse:
+def duck_warehouse(workdir: Path, events: Path, customers: Path | str | None,
+                   consents: Path | str | None = None, **vars) -> DuckWarehouse:
+    """A DuckDB warehouse on these raw files. Without consents nobody is
+    consenting, so the activation audiences are empty."""
     workdir.mkdir(parents=True, exist_ok=True)
-    all_vars = {"raw_events_path": str(events), "raw_customers_path": str(customers or ""), **vars}
+    all_vars = {"raw_events_path": str(events), "raw_customers_path": str(customers or ""),
+                "raw_consents_path": str(consents or ""), **vars}
     return DuckWarehouse(path=workdir / "warehouse.duckdb", workdir=workdir, vars=all_vars)
 
 
@@ -102,7 +112,7 @@ def demo_clean(demo_data):
 def duck_demo(demo_data, tmp_path_factory) -> DuckWarehouse:
     """The whole project built and tested (data + unit tests) on DuckDB."""
     wh = duck_warehouse(tmp_path_factory.mktemp("duck_demo"), demo_data / "events.parquet",
-                        demo_data / "customers.parquet")
+                        demo_data / "customers.parquet", demo_data / "consents.parquet")
     wh.build()
     return wh
 

@@ -11,10 +11,11 @@ import pytest
 MARTS = [
     "customer_facts", "customer_rfm", "customer_segments", "segment_memberships", "segment_summary",
     "cart_abandonment_audience", "product_affinity", "campaign_lift", "cohort_retention",
-    "customer_segment_history", "segment_migrations", "segment_transitions",
+    "customer_segment_history", "segment_migrations", "segment_transitions", "segment_audience_exports",
 ]
 NOT_FOR_BI = [
-    "raw.events", "raw.customers", "staging.stg_raw__events", "staging.stg_raw__customers",
+    "raw.events", "raw.customers", "raw.consents", "staging.stg_raw__events", "staging.stg_raw__customers",
+    "staging.stg_raw__consents", "intermediate.int_customer_emails_hashed",
     "intermediate.int_orders_netted", "intermediate.int_events_observed", "seeds.event_types",
     "snapshots.customer_segments_snapshot",
 ]

@@ -226,26 +226,30 @@ def test_history_is_the_same_on_both_engines(duck_demo, pg_demo):
 AS_OF_MARTS = [
     "customer_facts", "customer_rfm", "customer_segments", "segment_memberships", "segment_summary",
     "cohort_retention", "cart_abandonment_audience", "product_affinity", "campaign_lift",
-    "customer_segment_history", "segment_migrations", "segment_transitions",
+    "customer_segment_history", "segment_migrations", "segment_transitions", "segment_audience_exports",
 ]
 
 
 def test_build_as_of_a_date_equals_a_build_on_the_data_known_then(demo_data, tmp_path):
     """Point-in-time correctness: building with as_of_date = D on all the data
     gives, in every mart, exactly what a build on the events up to D gives: no
-    later event, refund or customer leaks into facts, scores, cut points,
-    ranks, audiences or history."""
+    later event, refund, customer or consent record leaks into facts, scores,
+    cut points, ranks, audiences or history."""
     events = pd.read_parquet(demo_data / "events.parquet")
     occurred = pd.to_datetime(events["occurred_at"], utc=True).dt.tz_localize(None)
     as_of = occurred.max().normalize() - pd.Timedelta(days=200)
     known_then = tmp_path / "events_known_then.parquet"
     events[occurred < as_of + pd.Timedelta(days=1)].to_parquet(known_then, index=False)
     assert len(pd.read_parquet(known_then)) < len(events)
+    consents = pd.read_parquet(demo_data / "consents.parquet")
+    consents_known_then = tmp_path / "consents_known_then.parquet"
+    consents[consents["recorded_at"] < as_of + pd.Timedelta(days=1)].to_parquet(consents_known_then, index=False)
 
     vars = {"as_of_date": str(as_of.date())}
     everything = duck_warehouse(tmp_path / "everything", demo_data / "events.parquet",
-                                demo_data / "customers.parquet", **vars)
-    truncated = duck_warehouse(tmp_path / "truncated", known_then, demo_data / "customers.parquet", **vars)
+                                demo_data / "customers.parquet", demo_data / "consents.parquet", **vars)
+    truncated = duck_warehouse(tmp_path / "truncated", known_then, demo_data / "customers.parquet",
+                               consents_known_then, **vars)
     for wh in (everything, truncated):
         wh.run()
     for mart in AS_OF_MARTS:

@@ -17,3 +17,37 @@
 {% macro activation_event_type_in(column, event_types) -%}
     {{ column }} in ({% for event_type in event_types %}'{{ event_type }}'{% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}
+
+{#- Marketing channels a consent source may name, in the order audiences list
+    them. Consent records for other channels fail the staging tests. -#}
+{% macro activation_consent_channels() -%}
+    {{ return(adapter.dispatch('activation_consent_channels', 'behavioral_segmentation')()) }}
+{%- endmacro %}
+
+{% macro default__activation_consent_channels() -%}
+    {{ return(['email', 'sms', 'push']) }}
+{%- endmacro %}
+
+{#- The var cart_abandonment_channel, checked: the channel whose consent puts a
+    customer's abandoned carts in cart_abandonment_audience. -#}
+{% macro cart_abandonment_channel() -%}
+    {%- set channel = var('cart_abandonment_channel', 'email') -%}
+    {%- if channel not in activation_consent_channels() -%}
+        {{ config_error('cart_abandonment_channel',
+                        'one of ' ~ activation_consent_channels() | join(', '), channel) }}
+    {%- endif -%}
+    {{ return(channel) }}
+{%- endmacro %}
+
+{#- Activation settings, checked before any model runs (validate_project_vars):
+    the channel of the cart audience and the salt of hashed identifiers. On the
+    public demo salt a warning is logged: its hashes are not private. -#}
+{% macro validate_activation_vars() -%}
+    {%- do cart_abandonment_channel() -%}
+    {%- set salt = activation_hash_salt() -%}
+    {%- if execute and salt == activation_demo_hash_salt() -%}
+        {%- do log("Warning: activation_hash_salt is the public demo salt (set by make or the tests): "
+                   ~ "hashed identifiers in the activation marts are not private. Set "
+                   ~ "SEGWH_ACTIVATION_SALT to a secret for real data.", info=true) -%}
+    {%- endif -%}
+{%- endmacro %}

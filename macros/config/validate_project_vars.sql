@@ -47,6 +47,9 @@
     {#- Parses the date or fails with a message naming the var. -#}
     {%- do as_of_date_literal() -%}
 
+    {#- Activation: consent channel of the cart audience, salt of hashed identifiers. -#}
+    {%- do validate_activation_vars() -%}
+
     {#- Segment history. -#}
     {%- do history_period() -%}
     {%- do date_var_literal('history_start_date', 'null to start at the first event') -%}

@@ -4,9 +4,13 @@
     cart event without a session is a cart of its own. A cart is abandoned when
     the customer completes no order (any session) from its last cart event to
     cart_abandonment_hours after it, and that window has closed by the end of
-    the as-of date (carts too recent to judge are left out). -#}
+    the as-of date (carts too recent to judge are left out). Only customers
+    consenting on the channel cart_abandonment_channel at the end of the as-of
+    date are listed (int_customer_channel_consents); their email is published
+    only as its salted hash (int_customer_emails_hashed). -#}
 {%- set abandonment_hours = require_whole_number('cart_abandonment_hours', 1) -%}
 {%- set lookback_days = require_whole_number('cart_abandonment_lookback_days', 1) -%}
+{%- set channel = cart_abandonment_channel() -%}
 
 with
 
@@ -19,6 +23,27 @@ events as (
 as_of as (
 
     select * from {{ ref('int_as_of_date') }}
+
+),
+
+channel_consents as (
+
+    select * from {{ ref('int_customer_channel_consents') }}
+
+),
+
+email_hashes as (
+
+    select * from {{ ref('int_customer_emails_hashed') }}
+
+),
+
+-- customers who may be contacted on the audience's channel as of the as-of date
+consenting_customers as (
+
+    select customer_id
+    from channel_consents
+    where channel = '{{ channel }}' and is_consenting
 
 ),
 
@@ -119,6 +144,8 @@ abandoned_carts as (
 
     select judged_carts.*
     from judged_carts
+    inner join consenting_customers
+        on judged_carts.customer_id = consenting_customers.customer_id
     left join saving_orders
         on
             judged_carts.customer_id = saving_orders.customer_id
@@ -191,13 +218,18 @@ final as (
         ) / 3600000000 as hours_since_last_activity,
 
         ----------  dates
-        abandoned_carts.as_of_date
+        abandoned_carts.as_of_date,
+
+        ----------  activation identifier (a salted hash, never the email)
+        email_hashes.email_hash
 
     from abandoned_carts
     left join top_categories
         on abandoned_carts.customer_id = top_categories.customer_id
             and abandoned_carts.cart_id = top_categories.cart_id
             and abandoned_carts.is_sessionless = top_categories.is_sessionless
+    left join email_hashes
+        on abandoned_carts.customer_id = email_hashes.customer_id
 
 )
 

@@ -1,5 +1,7 @@
-{#- One row per customer, typed. Personal contact data (name, email, phone) is
-    never read: no model needs it. Without a customers source, customers are
+{#- One row per customer, typed. Names and phone numbers are never read. The
+    email is read only to be normalised (trimmed, lower-cased) for
+    int_customer_emails_hashed, which turns it into a salted hash: no mart
+    holds it in clear. Without a customers source, customers are
     derived from the events they appear in. Customers who asked to be
     forgotten (stg_raw__erasure_requests) are left out. -#}
 -- depends_on: {{ ref('stg_raw__events') }}
@@ -29,6 +31,7 @@ renamed as (
         trim(cast(customer_id as {{ dbt.type_string() }})) as customer_id,
         lower({{ optional_column(available, 'country', dbt.type_string()) }}) as country,
         lower({{ optional_column(available, 'acquisition_channel', dbt.type_string()) }}) as acquisition_channel,
+        nullif(lower(trim({{ optional_column(available, 'email', dbt.type_string()) }})), '') as email,
         {{ optional_column(available, 'birth_date', 'date') }} as birth_date,
         {% if 'signed_up_at' in available -%}
         {{ utc_timestamp(raw_customers, 'signed_up_at') }}
@@ -43,6 +46,7 @@ renamed as (
         customer_id,
         cast(null as {{ dbt.type_string() }}) as country,
         cast(null as {{ dbt.type_string() }}) as acquisition_channel,
+        cast(null as {{ dbt.type_string() }}) as email,
         cast(null as date) as birth_date,
         min(occurred_at) as signed_up_at,
         false as is_from_customer_source
@@ -65,6 +69,7 @@ ranked as (
         customer_id,
         country,
         acquisition_channel,
+        email,
         birth_date,
         signed_up_at,
         is_from_customer_source,
@@ -72,7 +77,7 @@ ranked as (
             partition by customer_id
             order by
                 signed_up_at nulls last, country nulls last, acquisition_channel nulls last,
-                birth_date nulls last
+                birth_date nulls last, {{ text_sort_key('email') }} nulls last
         ) as customer_copy_number
 
     from renamed
@@ -89,6 +94,7 @@ final as (
         customer_id,
         country,
         acquisition_channel,
+        email,
         birth_date,
         signed_up_at,
         is_from_customer_source
