@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from adversarial import make_events
-from conftest import duck_warehouse
+from conftest import duck_warehouse, run_dbt
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,10 @@ def small_events(tmp_path_factory):
     ({"history_period": "quarter"}, "history_period"),
     ({"history_start_date": "2025-02-30"}, "history_start_date"),
     ({"history_lookback_periods": -1}, "history_lookback_periods"),
+    ({"cart_abandonment_channel": "fax"}, "cart_abandonment_channel"),
+    ({"activation_hash_salt": ""}, "activation_hash_salt"),
+    ({"activation_hash_salt": "too-short"}, "activation_hash_salt"),
+    ({"activation_hash_salt": "sixteen-chars-but-it's-quoted"}, "activation_hash_salt"),
 ])
 def test_invalid_vars_fail_the_build_naming_the_var(small_events, bad_vars, named):
     workdir, events = small_events
@@ -43,6 +47,19 @@ def test_invalid_vars_fail_the_build_naming_the_var(small_events, bad_vars, name
     assert not result.ok
     assert f"Invalid configuration: var '{named}'" in result.output
     assert "START sql" not in result.output, "no model may run with invalid configuration"
+
+
+def test_unset_salt_fails_telling_how_to_set_it(small_events):
+    """No SEGWH_ACTIVATION_SALT and no var: every command stops before any
+    model runs, naming the var and the environment variable."""
+    workdir, events = small_events
+    wh = duck_warehouse(workdir / "no_salt", events, None)
+    result = run_dbt(["build", "--select", "int_as_of_date"], wh.workdir, env={**wh.env(), "SEGWH_ACTIVATION_SALT": ""},
+                     vars=wh.vars, check=False)
+    assert not result.ok
+    assert "Invalid configuration: var 'activation_hash_salt' is empty" in result.output
+    assert "SEGWH_ACTIVATION_SALT" in result.output
+    assert "START sql" not in result.output
 
 
 def test_missing_required_column_names_the_column(small_events, tmp_path):
