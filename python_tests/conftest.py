@@ -169,3 +169,20 @@ def pg_demo(postgres_cluster, demo_data, tmp_path_factory) -> PgWarehouse:
     wh = PgWarehouse(postgres_cluster, tmp_path_factory.mktemp("pg_demo"))
     wh.build()
     return wh
+
+
+def pg_database_warehouse(cluster, name: str, workdir: Path, **vars) -> PgWarehouse:
+    """A PgWarehouse in its own, new database of the shared cluster, so that its
+    fixed schemas (staging, marts, ...) do not touch the demo warehouse's."""
+    import psycopg2
+
+    conn = psycopg2.connect(**cluster.dsn())
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"drop database if exists {name}")
+        cur.execute(f"create database {name}")
+    conn.close()
+    wh = PgWarehouse(cluster, workdir, vars=dict(vars))
+    wh.env = lambda: {**cluster.env(), "PGDATABASE": name}
+    wh.connect_kwargs = lambda: {**cluster.dsn(), "dbname": name}
+    return wh

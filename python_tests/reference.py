@@ -17,16 +17,38 @@ import pandas as pd
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
-def clean_events(events: pd.DataFrame) -> pd.DataFrame:
-    """Drop rows that cannot be placed and keep one row per event_id (first by time, then content)."""
+def clean_events(events: pd.DataFrame, known_customers=None) -> pd.DataFrame:
+    """The events the documented quarantine rules let through, one row per event_id.
+
+    Exact copies collapse to one row. Held back: rows without event id, customer
+    or time; unknown event types (seed event_types); negative revenue; orders and
+    refunds without order id; customers absent from known_customers (when
+    given); every version of an event_id whose versions differ; refunds of an
+    order that has no clean order line.
+    """
     ev = events.copy()
     for col in ["session_id", "order_id", "product_id", "discount_amount", "quantity"]:
         if col not in ev.columns:
             ev[col] = None
     ev["occurred_at"] = pd.to_datetime(ev["occurred_at"])
-    ev = ev[ev["event_id"].notna() & ev["customer_id"].notna() & ev["occurred_at"].notna()]
-    ev = ev.sort_values(["event_id", "occurred_at", "customer_id", "event_type"], kind="mergesort")
-    return ev.drop_duplicates("event_id", keep="first")
+    ev = ev.drop_duplicates()
+    event_types = set(seed("event_types")["event_type"])
+    ok = ev["event_id"].notna() & ev["customer_id"].notna() & ev["occurred_at"].notna()
+    ok &= ev["event_type"].isin(event_types)
+    ok &= ~(ev["revenue"].astype(float) < 0)
+    ok &= ~(ev["event_type"].isin(["order_completed", "order_refunded"]) & ev["order_id"].isna())
+    if known_customers is not None:
+        ok &= ev["customer_id"].isin(set(known_customers))
+    versions = ev.groupby("event_id", dropna=False)["event_id"].transform("size")
+    ok &= versions == 1
+    clean = ev[ok]
+    clean_orders = set(clean.loc[clean["event_type"] == "order_completed", "order_id"])
+    clean = clean[(clean["event_type"] != "order_refunded") | clean["order_id"].isin(clean_orders)]
+    return clean.sort_values("event_id", kind="mergesort")
+
+
+def seed(name: str) -> pd.DataFrame:
+    return pd.read_csv(PROJECT_DIR / "seeds" / f"{name}.csv")
 
 
 def observed(events: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:

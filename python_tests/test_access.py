@@ -1,6 +1,6 @@
 """PostgreSQL access: the bi_reader role (dbt grants on the marts, USAGE on the
 marts schema from the build) reads every segment table and nothing else: not
-raw, staging, intermediate, seeds or the snapshot. A BI login is a member of
+raw, staging, quarantine, intermediate, seeds or the snapshot. A BI login is a member of
 the group role, as a DBA would set it up."""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ NOT_FOR_BI = [
     "raw.events", "raw.customers", "raw.consents", "staging.stg_raw__events", "staging.stg_raw__customers",
     "staging.stg_raw__consents", "intermediate.int_customer_emails_hashed",
     "intermediate.int_orders_netted", "intermediate.int_events_observed", "seeds.event_types",
-    "snapshots.customer_segments_snapshot",
+    "snapshots.customer_segments_snapshot", "staging.base_raw__events", "intermediate.int_events_loaded",
+    "quarantine.quarantined_events", "quarantine.event_ingestion_summary",
 ]
 
 

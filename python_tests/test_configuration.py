@@ -68,7 +68,7 @@ def test_missing_required_column_names_the_column(small_events, tmp_path):
     path = tmp_path / "no_revenue.csv"
     frame.to_csv(path, index=False)
     wh = duck_warehouse(tmp_path, path, None)
-    result = wh.build(["--select", "stg_raw__events"], check=False)
+    result = wh.build(["--select", "base_raw__events"], check=False)
     assert not result.ok
     assert "missing required column(s): revenue" in result.output
 

@@ -94,6 +94,8 @@
             {{ config_error(low, 'below ' ~ high ~ ' (' ~ var(high) ~ ')', var(low)) }}
         {%- endif -%}
     {%- endfor -%}
+    {%- do require_whole_number('quarantine_future_tolerance_hours', 0) -%}
+    {%- do require_whole_number('incremental_lookback_days', 0) -%}
     {%- set hours = var('daypart_start_hours') -%}
     {%- set described = 'a mapping {morning, afternoon, evening, night} of ascending hours 0-23' -%}
     {%- if hours is not mapping or hours.keys() | list | sort != ['afternoon', 'evening', 'morning', 'night'] -%}

@@ -26,6 +26,12 @@
         {%- for column in required if column not in available -%}
             {%- do missing.append(column) -%}
         {%- endfor -%}
+        {%- if missing and available | length <= 1 and (available | join('')).startswith('column') -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw " ~ source_label ~ " is empty or has no header row: expected the columns "
+                ~ required | join(', ') ~ "."
+            ) }}
+        {%- endif -%}
         {%- if missing -%}
             {{ exceptions.raise_compiler_error(
                 "Raw " ~ source_label ~ " is missing required column(s): " ~ missing | join(', ')

@@ -1,5 +1,6 @@
 {#- The single date every model is computed as of: the var `as_of_date`, or the
-    UTC date of the last clean event when the var is unset. One row. -#}
+    UTC date of the last clean event when the var is unset (the build's date
+    when there is no clean event at all). One row. -#}
 {%- set configured = as_of_date_literal() -%}
 
 with
@@ -13,7 +14,7 @@ events as (
 final as (
 
     {% if configured is none -%}
-    select max(occurred_on) as as_of_date
+    select coalesce(max(occurred_on), cast({{ build_started_at() }} as date)) as as_of_date
     from events
     {%- else -%}
     select {{ configured }} as as_of_date
