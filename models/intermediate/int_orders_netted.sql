@@ -1,6 +1,27 @@
 {#- One row per order placed on or before the as-of date, net of the refunds
     recorded on or before it. The rule is the macro netted_orders
-    (macros/features/netted_orders.sql), shared with the history models. -#}
+    (macros/features/netted_orders.sql), shared with the history models.
+
+    Incremental by order_id (delete+insert). A run recomputes, from all their
+    observed events, the orders touched since the previous run: orders with a
+    line or refund on or after the earlier of the previous and the current
+    as-of date, less incremental_lookback_days (new and late events, and events
+    that an earlier or later as-of date brings in or leaves out), and orders
+    whose lines or refunds were held back as conflicting duplicates since. The
+    post-hooks delete orders left with no observed line and stamp the current
+    as-of date on every row. -#}
+-- depends_on: {{ ref('int_events_loaded') }}, {{ ref('base_raw__events') }}, {{ ref('int_as_of_date') }}
+{%- set lookback_days = require_whole_number('incremental_lookback_days', 0) -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='order_id',
+    on_schema_change='fail',
+    post_hook=[
+        "{{ retract_missing_rows('order_id', ref('int_events_observed'), 'order_id', \"current_rows.event_type = 'order_completed'\") }}",
+        "{{ restamp_as_of_date() }}",
+    ],
+) }}
 
 with
 
@@ -10,9 +31,82 @@ events as (
 
 ),
 
+{% if is_incremental() -%}
+loaded_events as (
+
+    select * from {{ ref('int_events_loaded') }}
+
+),
+
+checked_events as (
+
+    select * from {{ ref('base_raw__events') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+previous_build as (
+
+    select max(as_of_date) as as_of_date
+    from {{ this }}
+
+),
+
+touched_since as (
+
+    select
+        {{ dbt.dateadd(
+            'day', -lookback_days,
+            'case when previous_build.as_of_date is null or previous_build.as_of_date > as_of.as_of_date'
+            ~ ' then as_of.as_of_date else previous_build.as_of_date end'
+        ) }} as touched_on
+
+    from as_of
+    cross join previous_build
+
+),
+
+touched_orders as (
+
+    select loaded_events.order_id
+    from loaded_events
+    cross join touched_since
+    where
+        loaded_events.order_id is not null
+        and loaded_events.occurred_on >= touched_since.touched_on
+
+    union
+
+    select order_id
+    from checked_events
+    where quarantine_reason = 'conflicting_duplicate' and order_id is not null
+
+),
+
+order_events as (
+
+    select events.*
+    from events
+    inner join touched_orders
+        on events.order_id = touched_orders.order_id
+
+),
+{%- else -%}
+order_events as (
+
+    select * from events
+
+),
+{%- endif %}
+
 final as (
 
-    {{ netted_orders('events') }}
+    {{ netted_orders('order_events') }}
 
 )
 

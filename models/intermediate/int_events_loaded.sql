@@ -1,0 +1,66 @@
+{#- Every clean event, kept incrementally: the one copy of the event log that
+    the other models read (through int_events_observed). A full refresh loads
+    all of stg_raw__events. An incremental run reloads the events that happened
+    in the last incremental_lookback_days before the latest event already here,
+    and later ones: new events, and late ones that arrive within the lookback.
+    Rows are replaced by event_id (delete+insert), so re-running a batch is
+    idempotent. Events no longer clean (a conflicting version arrived, the
+    customer was erased) are deleted in the post-hook. An event later than the
+    lookback would be missed: the data test assert_incremental_events_complete
+    reports it (warn) and `--full-refresh` picks it up. -#}
+{%- set lookback_days = require_whole_number('incremental_lookback_days', 0) -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_id',
+    on_schema_change='fail',
+    post_hook="{{ retract_missing_rows('event_id', ref('stg_raw__events'), 'event_id') }}",
+) }}
+
+with
+
+events as (
+
+    select * from {{ ref('stg_raw__events') }}
+
+),
+
+{% if is_incremental() -%}
+loaded_until as (
+
+    select max(occurred_on) as last_occurred_on
+    from {{ this }}
+
+),
+{%- endif %}
+
+final as (
+
+    select
+        events.event_id,
+        events.customer_id,
+        events.session_id,
+        events.order_id,
+        events.product_id,
+        events.campaign_id,
+        events.campaign_variant,
+        events.event_type,
+        events.category,
+        events.channel,
+        events.revenue,
+        events.discount_amount,
+        events.quantity,
+        events.occurred_at,
+        events.occurred_on
+
+    from events
+    {% if is_incremental() -%}
+    cross join loaded_until
+    where
+        loaded_until.last_occurred_on is null
+        or events.occurred_on >= {{ dbt.dateadd('day', -lookback_days, 'loaded_until.last_occurred_on') }}
+    {%- endif %}
+
+)
+
+select * from final
