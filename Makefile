@@ -63,8 +63,11 @@ report: venv
 lint: venv demo-data
 	DBT_DUCKDB_PATH=$${TMPDIR:-/tmp}/segwh-lint.duckdb $(BIN)/sqlfluff lint models tests/singular --processes 2
 
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist), one test file per
+# worker at a time, so module fixtures are built once.
+PYTEST_WORKERS ?= 2
 pytest: venv postgres-server
-	$(BIN)/pytest python_tests
+	$(BIN)/pytest python_tests -n $(PYTEST_WORKERS) --dist loadfile
 
 ## postgres-server: make sure PostgreSQL server binaries exist (tests start their own cluster)
 postgres-server:
