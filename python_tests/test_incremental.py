@@ -4,7 +4,9 @@ other, with late events, exact copies re-sent in a later batch, conflicting
 versions of old events and refunds that arrive before their order. After each
 incremental run the incremental models (int_events_loaded, int_orders_netted)
 must equal a full refresh on the same raw data; re-running the last batch
-changes nothing. Checked on DuckDB and PostgreSQL."""
+changes nothing. Checked on DuckDB and PostgreSQL, with batches in time order
+(late events within the lookback) and in random order (a lookback covering
+the whole history)."""
 
 from __future__ import annotations
 
@@ -65,9 +67,10 @@ def assert_same(incremental, expected_events, expected_orders):
 
 
 @pytest.mark.parametrize("seed, shuffle, lookback", [
-    # 4 batches in time order (~57 days each), events up to 1 batch late: at most ~57
-    # days before the latest event already loaded, inside a 60-day lookback
-    (11, False, 60),
+    # 4 batches in time order, events up to 1 batch late. The history spans at most
+    # 267 days (orders until 2024-08-15, refunds up to 40 days later), so a batch at
+    # most 67 days: a late event is inside a 70-day lookback
+    (11, False, 70),
     (12, True, 400),  # batches in random order; the lookback covers the whole history
 ])
 def test_duckdb_incremental_runs_equal_a_full_refresh(tmp_path, seed, shuffle, lookback):
@@ -113,10 +116,11 @@ def test_events_later_than_the_lookback_are_reported_not_lost(tmp_path):
     assert "WARN=0" in result.output
 
 
-def test_postgres_incremental_runs_equal_a_full_refresh(postgres_cluster, tmp_path):
-    batches = make_batches(21, n_batches=4, shuffle=False, max_delay=1)
-    incremental = pg_database_warehouse(postgres_cluster, "incremental_check", tmp_path / "inc",
-                                        raw_schema="raw_incremental", incremental_lookback_days=95)
+@pytest.mark.parametrize("seed, shuffle, lookback", [(21, False, 70), (22, True, 400)])
+def test_postgres_incremental_runs_equal_a_full_refresh(postgres_cluster, tmp_path, seed, shuffle, lookback):
+    batches = make_batches(seed, n_batches=4 if not shuffle else 3, shuffle=shuffle, max_delay=1)
+    incremental = pg_database_warehouse(postgres_cluster, f"incremental_check_{seed}", tmp_path / "inc",
+                                        raw_schema="raw_incremental", incremental_lookback_days=lookback)
     conn = psycopg2.connect(**incremental.connect_kwargs())
     conn.autocommit = True
     cur = conn.cursor()
