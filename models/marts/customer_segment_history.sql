@@ -187,41 +187,111 @@ purchase_day_summary as (
 ),
 
 ----------  activity in the window before each period end
+-- Events are first reduced to customer-days (and customer-day-sessions), and
+-- each day is matched to the periods whose window holds it through a small
+-- day-to-period map: an equality join instead of events x periods.
 
-window_events as (
+customer_days as (
+
+    select
+        events.customer_id,
+        events.occurred_on,
+        sum(case when {{ is_activity_event('event_types.event_group') }} then 1 else 0 end) as activity_count,
+        sum(case when events.event_type = 'app_open' then 1 else 0 end) as app_open_count,
+        sum(case when events.event_type = 'email_sent' then 1 else 0 end) as email_sent_count,
+        sum(case when events.event_type = 'email_opened' then 1 else 0 end) as email_open_count,
+        sum(case when events.event_type = 'email_clicked' then 1 else 0 end) as email_click_count
+
+    from events
+    left join event_types
+        on events.event_type = event_types.event_type
+    group by events.customer_id, events.occurred_on
+
+),
+
+customer_day_sessions as (
+
+    select distinct
+        customer_id,
+        occurred_on,
+        session_id
+
+    from events
+    where session_id is not null
+
+),
+
+event_days as (
+
+    select distinct occurred_on
+    from customer_days
+
+),
+
+window_days as (
 
     select
         periods_to_build.period_end,
-        events.customer_id,
-        events.event_type,
-        events.session_id,
-        events.occurred_on,
-        {{ is_activity_event('event_types.event_group') }} as is_activity
+        event_days.occurred_on
 
-    from events
+    from event_days
     inner join periods_to_build
-        on events.occurred_on <= periods_to_build.period_end
-            and {{ in_activity_window('events.occurred_on', 'periods_to_build.period_end') }}
-    left join event_types
-        on events.event_type = event_types.event_type
+        on event_days.occurred_on <= periods_to_build.period_end
+            and {{ in_activity_window('event_days.occurred_on', 'periods_to_build.period_end') }}
+
+),
+
+window_activity as (
+
+    select
+        window_days.period_end,
+        customer_days.customer_id,
+        min(case when customer_days.activity_count > 0 then customer_days.occurred_on end)
+            as first_window_activity_on,
+        sum(customer_days.activity_count) as window_activity_count,
+        sum(customer_days.app_open_count) as window_app_open_count,
+        sum(customer_days.email_sent_count) as window_email_sent_count,
+        sum(customer_days.email_open_count) as window_email_open_count,
+        sum(customer_days.email_click_count) as window_email_click_count
+
+    from customer_days
+    inner join window_days
+        on customer_days.occurred_on = window_days.occurred_on
+    group by window_days.period_end, customer_days.customer_id
+
+),
+
+window_sessions as (
+
+    select
+        window_days.period_end,
+        customer_day_sessions.customer_id,
+        count(distinct customer_day_sessions.session_id) as window_session_count
+
+    from customer_day_sessions
+    inner join window_days
+        on customer_day_sessions.occurred_on = window_days.occurred_on
+    group by window_days.period_end, customer_day_sessions.customer_id
 
 ),
 
 window_summary as (
 
     select
-        period_end,
-        customer_id,
-        min(case when is_activity then occurred_on end) as first_window_activity_on,
-        sum(case when is_activity then 1 else 0 end) as window_activity_count,
-        count(distinct session_id) as window_session_count,
-        sum(case when event_type = 'app_open' then 1 else 0 end) as window_app_open_count,
-        sum(case when event_type = 'email_sent' then 1 else 0 end) as window_email_sent_count,
-        sum(case when event_type = 'email_opened' then 1 else 0 end) as window_email_open_count,
-        sum(case when event_type = 'email_clicked' then 1 else 0 end) as window_email_click_count
+        window_activity.period_end,
+        window_activity.customer_id,
+        window_activity.first_window_activity_on,
+        window_activity.window_activity_count,
+        coalesce(window_sessions.window_session_count, 0) as window_session_count,
+        window_activity.window_app_open_count,
+        window_activity.window_email_sent_count,
+        window_activity.window_email_open_count,
+        window_activity.window_email_click_count
 
-    from window_events
-    group by period_end, customer_id
+    from window_activity
+    left join window_sessions
+        on window_activity.period_end = window_sessions.period_end
+            and window_activity.customer_id = window_sessions.customer_id
 
 ),
 
