@@ -95,7 +95,7 @@ parsed as (
 
 ),
 
-normalized as (
+normalized as {{ inline_cte() }} (
 
     select
         parsed.event_id,
@@ -140,7 +140,7 @@ repeated_ids as (
 
 ),
 
-flagged as (
+flagged as {{ inline_cte() }} (
 
     select
         normalized.*,
@@ -220,7 +220,7 @@ checked_rows as (
 
 ),
 
-versions_checked as (
+versions_checked as {{ inline_cte() }} (
 
     select
         checked_rows.*,
