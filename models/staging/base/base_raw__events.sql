@@ -34,7 +34,7 @@
 
 with
 
-source as (
+source as {{ inline_cte() }} (
 
     select * from {{ raw_events }}
 
@@ -67,7 +67,7 @@ known_customers as (
 ),
 {%- endif %}
 
-parsed as (
+parsed as {{ inline_cte() }} (
 
     select
         ----------  ids and categories, as trimmed text
@@ -166,7 +166,7 @@ compared_rows as (
 
 ),
 
-distinct_rows as (
+distinct_rows as {{ inline_cte() }} (
 
     select
         {{ content_columns | join(',\n        ') }},
@@ -187,7 +187,7 @@ distinct_rows as (
 
 ),
 
-checked_rows as (
+checked_rows as {{ inline_cte() }} (
 
     select
         distinct_rows.*,
