@@ -3,14 +3,22 @@
     previous period to the one they hold at the end of this period, and the
     revenue they brought in this period. Customers new in this period come
     from '(none)' (entries); customers gone from it go to '(none)' (exits).
-    Rebuilt from customer_segment_history on every build (one pass over it),
-    so it always adds up to history, also after customers are erased. -#}
-
+    Moves, entries and exits are segment_transitions counted; stays are what
+    is left of each segment's size in customer_segment_history (its customers
+    less those who arrived in it). Rebuilt on every build from those two
+    tables (an aggregate over each, no pairing of history rows again), so it
+    always adds up to history, also after customers are erased. -#}
 with
 
 history as (
 
     select * from {{ ref('customer_segment_history') }}
+
+),
+
+transitions as (
+
+    select * from {{ ref('segment_transitions') }}
 
 ),
 
@@ -20,15 +28,97 @@ periods as (
 
 ),
 
-periods_to_build as (
+----------  every segment's customers and revenue at the end of each period
 
-    {{ history_periods_to_build('periods') }}
+held as (
+
+    select
+        periods.period_start,
+        periods.period_end,
+        periods.previous_period_end,
+        history.dimension,
+        history.segment,
+        count(*) as customers,
+        sum(history.period_net_revenue) as period_net_revenue
+
+    from history
+    inner join periods
+        on history.period_end = periods.period_end
+    group by
+        periods.period_start,
+        periods.period_end,
+        periods.previous_period_end,
+        history.dimension,
+        history.segment
 
 ),
 
-paired as (
+----------  entries, moves and exits
 
-    {{ paired_segment_history('history', 'periods_to_build') }}
+changed as (
+
+    select
+        period_start,
+        period_end,
+        previous_period_end,
+        dimension,
+        from_segment,
+        to_segment,
+        migration_type,
+        count(*) as customers,
+        sum(period_net_revenue) as period_net_revenue
+
+    from transitions
+    group by period_start, period_end, previous_period_end, dimension, from_segment, to_segment, migration_type
+
+),
+
+arrived as (
+
+    select
+        period_end,
+        dimension,
+        to_segment as segment,
+        sum(customers) as customers,
+        sum(period_net_revenue) as period_net_revenue
+
+    from changed
+    where migration_type in ('entry', 'move')
+    group by period_end, dimension, to_segment
+
+),
+
+----------  stays: the segment's customers who did not arrive in it this period
+
+stayed as (
+
+    select
+        held.period_start,
+        held.period_end,
+        held.previous_period_end,
+        held.dimension,
+        held.segment as from_segment,
+        held.segment as to_segment,
+        'stay' as migration_type,
+        held.customers - coalesce(arrived.customers, 0) as customers,
+        held.period_net_revenue - coalesce(arrived.period_net_revenue, 0) as period_net_revenue
+
+    from held
+    left join arrived
+        on held.period_end = arrived.period_end
+            and held.dimension = arrived.dimension
+            and held.segment = arrived.segment
+    where held.customers > coalesce(arrived.customers, 0)
+
+),
+
+migrations as (
+
+    select * from changed
+
+    union all
+
+    select * from stayed
 
 ),
 
@@ -47,11 +137,10 @@ final as (
         migration_type,
 
         ----------  measures
-        cast(count(*) as {{ dbt.type_bigint() }}) as customers,
-        cast(sum(period_net_revenue) as {{ type_money() }}) as period_net_revenue
+        cast(customers as {{ dbt.type_bigint() }}) as customers,
+        cast(period_net_revenue as {{ type_money() }}) as period_net_revenue
 
-    from paired
-    group by period_start, period_end, previous_period_end, dimension, from_segment, to_segment, migration_type
+    from migrations
 
 )
 
