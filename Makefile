@@ -17,7 +17,7 @@ PUBLISHED ?= published.duckdb
 # your own secret: export SEGWH_ACTIVATION_SALT=$(openssl rand -hex 32)
 export SEGWH_ACTIVATION_SALT ?= segwh-demo-salt-not-for-production
 
-.PHONY: run test venv demo-data build publish report lint pytest postgres-server lock clean
+.PHONY: run test venv demo-data build publish report lint pytest postgres-server lock clean bench
 
 ## run: install, generate demo data, build every model on DuckDB, publish the
 ## BI tables to published.duckdb, print segment sizes
@@ -58,6 +58,15 @@ build: venv
 
 report: venv
 	$(BIN)/python -m segwh.report --target $(TARGET)
+
+## bench: the benchmark at SCALE raw events (1M, 10M, 100M, ...): full build,
+## RFM core against a hand-written query, lifetimes, incremental +1%; data is
+## generated once into data/bench/SCALE; BENCH_ARGS adds options, e.g.
+## BENCH_ARGS="--memory-limit 8GB --steps full,incremental"
+SCALE ?= 1M
+BENCH_ARGS ?=
+bench: venv
+	$(BIN)/python -m segwh.bench --events $(SCALE) $(BENCH_ARGS)
 
 ## lint: sqlfluff with the dbt templater (compiles against the ci target)
 lint: venv demo-data
