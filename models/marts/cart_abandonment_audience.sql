@@ -52,13 +52,15 @@ as_of_bounds as (
     select
         as_of_date,
         cast({{ dbt.dateadd('day', 1, 'as_of_date') }} as {{ dbt.type_timestamp() }}) as as_of_ends_at,
-        cast({{ dbt.dateadd('day', 1 - lookback_days, 'as_of_date') }} as date) as lookback_starts_on
+        cast({{ dbt.dateadd('day', 1 - lookback_days, 'as_of_date') }} as date) as lookback_starts_on,
+        cast({{ dbt.dateadd('day', 1 - lookback_days, 'as_of_date') }} as {{ dbt.type_timestamp() }})
+            as lookback_starts_at
 
     from as_of
 
 ),
 
-cart_events as (
+cart_activity as {{ inline_cte() }} (
 
     select
         customer_id,
@@ -75,14 +77,48 @@ cart_events as (
 
 ),
 
+-- carts with an event on or after the first day of the lookback: a cart's last
+-- activity falls in the lookback exactly when one of its events does, so only
+-- these carts' events are grouped (not every cart in the history)
+recent_carts as (
+
+    select distinct
+        cart_activity.customer_id,
+        cart_activity.cart_id,
+        cart_activity.is_sessionless
+
+    from cart_activity
+    cross join as_of_bounds
+    where cart_activity.occurred_at >= as_of_bounds.lookback_starts_at
+
+),
+
+cart_events as (
+
+    select cart_activity.*
+
+    from cart_activity
+    inner join recent_carts
+        on
+            cart_activity.customer_id = recent_carts.customer_id
+            and cart_activity.cart_id = recent_carts.cart_id
+            and cart_activity.is_sessionless = recent_carts.is_sessionless
+
+),
+
+-- order lines that can save a recent cart (from the lookback's first day on)
 order_events as (
 
     select
-        customer_id,
-        occurred_at as ordered_at
+        events.customer_id,
+        events.occurred_at as ordered_at
 
     from events
-    where event_type = 'order_completed' and order_id is not null
+    cross join as_of_bounds
+    where
+        events.event_type = 'order_completed'
+        and events.order_id is not null
+        and events.occurred_at >= as_of_bounds.lookback_starts_at
 
 ),
 
