@@ -18,7 +18,7 @@ event_types as (
 
 ),
 
-classified as (
+classified as {{ inline_cte() }} (
 
     select
         events.customer_id,

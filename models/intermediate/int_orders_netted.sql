@@ -25,7 +25,7 @@
 
 with
 
-events as (
+events as {{ inline_cte() }} (
 
     select * from {{ ref('int_events_observed') }}
 

@@ -17,7 +17,7 @@
 
 with
 
-events as (
+events as {{ inline_cte() }} (
 
     select * from {{ ref('int_events_observed') }}
 

@@ -17,7 +17,7 @@ erasure_requests as (
 
 ),
 
-checked_events as (
+checked_events as {{ inline_cte() }} (
 
     select * from {{ ref('base_raw__events') }}
 
