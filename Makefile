@@ -16,6 +16,8 @@ PUBLISHED ?= published.duckdb
 # the environment has none, so the demo works out of the box. On real data set
 # your own secret: export SEGWH_ACTIVATION_SALT=$(openssl rand -hex 32)
 export SEGWH_ACTIVATION_SALT ?= segwh-demo-salt-not-for-production
+# TARGET=spark: Spark runs inside dbt (local mode) and must bind to loopback.
+export SPARK_LOCAL_IP ?= 127.0.0.1
 
 .PHONY: run test venv demo-data build publish report lint pytest postgres-server lock clean bench
 
@@ -28,7 +30,7 @@ run: venv demo-data
 
 ## publish: copy the BI-facing DuckDB tables to $(PUBLISHED) atomically (DuckDB targets only)
 publish: venv
-	@if [ "$(TARGET)" = postgres ]; then echo "publish: nothing to do on PostgreSQL (BI reads the marts schema)"; \
+	@if [ "$(TARGET)" = postgres ] || [ "$(TARGET)" = spark ]; then echo "publish: nothing to do on $(TARGET) (BI reads the marts schema)"; \
 	else $(BIN)/python -m segwh.publish --target $(TARGET) --to $(PUBLISHED); fi
 
 ## test: lint the SQL, then the pytest suite (dbt data + unit tests on DuckDB and
@@ -51,7 +53,7 @@ demo-data: venv $(DEMO_DIR)/consents.parquet
 $(DEMO_DIR)/consents.parquet:
 	$(BIN)/python -m segwh.generate --customers $(DEMO_CUSTOMERS) --seed $(SEED) --out $(DEMO_DIR)
 
-## build: dbt build on TARGET (dev, ci or postgres) without regenerating data;
+## build: dbt build on TARGET (dev, ci, postgres or spark) without regenerating data;
 ## DBT_ARGS adds dbt options, e.g. DBT_ARGS="--full-refresh"
 build: venv
 	$(DBT) build $(DBT_FLAGS) --target $(TARGET) $(DBT_ARGS)
@@ -94,4 +96,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf target logs dbt_packages *.duckdb *.duckdb.wal
+	rm -rf target logs dbt_packages *.duckdb *.duckdb.wal spark-warehouse spark-metastore

@@ -54,3 +54,8 @@
     warning on every build. -#}
 {% macro duckdb__apply_grants(relation, grant_config, should_revoke=True) -%}
 {%- endmacro %}
+
+{#- Spark: no roles; grants (+grants of the marts) are skipped too, as local
+    Spark and clusters without table ACLs reject them. -#}
+{% macro spark__apply_grants(relation, grant_config, should_revoke=True) -%}
+{%- endmacro %}

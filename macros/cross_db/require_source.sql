@@ -41,6 +41,29 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Spark: the raw files are registered as tables at run start
+    (macros/cross_db/raw_files.sql); a missing one names its file and var. -#}
+{% macro spark__require_source(relation, label, var_name) -%}
+    {%- if not default__source_exists(relation) -%}
+        {%- set configured = [] -%}
+        {%- for table, name, path in raw_file_vars() if name == var_name -%}
+            {%- do configured.append((path or '') | string | trim) -%}
+        {%- endfor -%}
+        {%- set location = configured[0] if configured else '' -%}
+        {%- if location == '' -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw " ~ label ~ " file not set: the var '" ~ var_name ~ "' is empty and there is no table "
+                ~ relation ~ ". Set it to a Parquet or CSV file, or a folder of Parquet files."
+            ) }}
+        {%- endif -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw " ~ label ~ " file not found: nothing at '" ~ location ~ "' (var '" ~ var_name
+            ~ "'), so there is no table " ~ relation ~ ". Run `make demo-data` for the demo, or point the var at your file, e.g. --vars '{"
+            ~ var_name ~ ": path/to/" ~ label ~ ".parquet}'."
+        ) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The time this dbt invocation started (UTC), as a timestamp literal: the
     detection time of quarantined rows and the reference point for "future". -#}
 {% macro build_started_at() -%}

@@ -44,6 +44,13 @@
     end
 {%- endmacro %}
 
+{#- Spark: a cast that does not parse gives NULL (spark.sql.ansi.enabled is
+    false, as dbt-spark sets it); an offset is honoured, text without one is
+    read in the session time zone, UTC (profiles.yml). -#}
+{% macro spark__parse_utc_timestamp_text(text) -%}
+    cast({{ text }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
 {#- A raw numeric column as data_type. Text must be a plain decimal number
     ('12', '-3.50', '.5'; at most 15 digits before the point); anything else
     ('abc', '1e3', 'NaN', '12,50') gives NULL. -#}

@@ -25,6 +25,13 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Spark: a timestamp is an instant shown in the session time zone, which the
+    profile sets to UTC; timestamp_ntz (naive Parquet timestamps) and text with
+    or without an offset are read as UTC by a cast in that session. -#}
+{% macro spark__utc_timestamp(column, data_type) -%}
+    cast({{ column }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
 {#- The database type of one column of a relation or external file, read from
     the engine itself; '' while dbt parses. -#}
 {% macro column_data_type(relation, column) -%}
@@ -40,6 +47,11 @@
 {%- endmacro %}
 
 {% macro duckdb__column_data_type(relation, column) -%}
+    {%- set result = run_query('select typeof(' ~ column ~ ') as data_type from ' ~ relation ~ ' limit 1') -%}
+    {{ return(result.columns[0].values()[0] if result.rows | length > 0 else '') }}
+{%- endmacro %}
+
+{% macro spark__column_data_type(relation, column) -%}
     {%- set result = run_query('select typeof(' ~ column ~ ') as data_type from ' ~ relation ~ ' limit 1') -%}
     {{ return(result.columns[0].values()[0] if result.rows | length > 0 else '') }}
 {%- endmacro %}

@@ -9,18 +9,18 @@
     that an earlier or later as-of date brings in or leaves out), and orders
     whose lines or refunds were held back as conflicting duplicates since. The
     post-hooks delete orders left with no observed line and stamp the current
-    as-of date on every row. -#}
+    as-of date on every row. On Spark (no DELETE or UPDATE) every run
+    recomputes all orders and overwrites the table (macros/features/incremental_config.sql). -#}
 -- depends_on: {{ ref('int_events_loaded') }}, {{ ref('base_raw__events') }}, {{ ref('int_as_of_date') }}
 {%- set lookback_days = require_whole_number('incremental_lookback_days', 0) -%}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='order_id',
     on_schema_change='fail',
     post_hook=[
         "{{ retract_missing_rows('order_id', ref('int_events_observed'), 'order_id', \"current_rows.event_type = 'order_completed'\") }}",
         "{{ restamp_as_of_date() }}",
     ],
+    **incremental_config(unique_key='order_id')
 ) }}
 
 with
@@ -31,7 +31,7 @@ events as {{ inline_cte() }} (
 
 ),
 
-{% if is_incremental() -%}
+{% if is_incremental() and incremental_replaces_by_key() -%}
 loaded_events as (
 
     select * from {{ ref('int_events_loaded') }}

@@ -9,10 +9,9 @@
     segment rules. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='period_end',
     on_schema_change='fail',
     post_hook="{{ forget_erased_customers() }}",
+    **incremental_config(unique_key='period_end', partition_by='period_end')
 ) }}
 
 with

@@ -1,0 +1,229 @@
+"""The project on Apache Spark (profiles.yml target `spark`: dbt-spark in
+session mode, pyspark local mode, Parquet tables). A small generated data set
+is built on DuckDB and on Spark: the Spark build passes every data test, and
+the published marts are identical on both engines. An incremental second run
+on Spark (a batch of later and late events appended, no full refresh) equals a
+full refresh of the incremental models.
+
+Spark lives inside the dbt process (session mode), so its tables are read
+after dbt exits, from the Parquet files in the warehouse folder (with DuckDB).
+
+dbt unit tests pass on Spark too (`make build TARGET=spark`), but take about
+three more minutes there; they run here only with SEGWH_SPARK_UNIT_TESTS=1
+(they run on DuckDB and PostgreSQL in the other test files)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from compare import assert_same_table
+from conftest import DbtResult, duck_warehouse, run_dbt
+
+pytestmark = [
+    pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java (java not on PATH)"),
+]
+pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (make venv)")
+
+CUSTOMERS = 200
+SEED = 7
+
+# Marts compared between engines, with their keys.
+MARTS = {
+    "customer_facts": ["customer_id"],
+    "customer_rfm": ["customer_id"],
+    "customer_segments": ["customer_id"],
+    "segment_memberships": ["customer_id", "dimension"],
+    "segment_summary": ["dimension", "segment"],
+    "cohort_retention": None,
+    "campaign_lift": None,
+    "customer_segment_history": ["period_end", "customer_id", "dimension"],
+    "segment_transitions": ["period_end", "customer_id", "dimension"],
+    "segment_migrations": None,
+    "product_affinity": None,
+    "cart_abandonment_audience": None,
+    "segment_audience_exports": None,
+}
+# Columns stamped with the build's start time differ between any two builds.
+BUILD_TIME_COLUMNS = ["detected_at"]
+OTHER_TABLES = {
+    "quarantine.event_ingestion_summary": None,
+    "intermediate.int_events_loaded": ["event_id"],
+    "intermediate.int_orders_netted": ["order_id"],
+}
+INCREMENTAL = {"int_events_loaded": ["event_id"], "int_orders_netted": ["order_id"]}
+INCREMENTAL_SELECT = ["--select", "+int_orders_netted", "+int_events_loaded"]
+
+
+@dataclass
+class SparkWarehouse:
+    """A local Spark warehouse: Parquet tables under `warehouse`, catalog in `metastore`."""
+    workdir: Path
+    vars: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def warehouse(self) -> Path:
+        return self.workdir / "spark-warehouse"
+
+    def env(self) -> dict:
+        return {"SPARK_LOCAL_IP": "127.0.0.1",
+                "SPARK_WAREHOUSE_DIR": str(self.warehouse),
+                "SPARK_METASTORE_DIR": str(self.workdir / "spark-metastore")}
+
+    def dbt(self, args: list[str], label: str, vars: dict | None = None, check: bool = True) -> DbtResult:
+        started = time.monotonic()
+        result = run_dbt(args, self.workdir, env=self.env(), vars={**self.vars, **(vars or {})},
+                         target="spark", check=check)
+        self.timings[label] = round(time.monotonic() - started, 1)
+        print(f"spark dbt {label}: {self.timings[label]} s")
+        return result
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table as dbt-spark wrote it (schema.table), read from its Parquet
+        files; partition folders (column=value) become columns again."""
+        schema, table = name.split(".")
+        folder = self.warehouse / f"{schema}.db" / table
+        files = sorted(str(p) for p in folder.rglob("*.parquet"))
+        assert files, f"no Parquet files for {name} in {folder}"
+        con = duckdb.connect()
+        try:
+            con.execute("set TimeZone = 'UTC'")
+            frame = con.execute("select * from read_parquet(?, hive_partitioning = true, union_by_name = true)",
+                                [files]).df()
+        finally:
+            con.close()
+        return naive_utc(frame)
+
+
+def naive_utc(frame: pd.DataFrame) -> pd.DataFrame:
+    """Spark timestamps are instants (UTC); DuckDB's are naive UTC: compare as naive UTC."""
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+            frame[column] = frame[column].dt.tz_convert("UTC").dt.tz_localize(None)
+    return frame
+
+
+def aligned(spark: pd.DataFrame, duck: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Spark moves partition columns last: same column set, then DuckDB's order."""
+    assert sorted(spark.columns) == sorted(duck.columns), label
+    spark = spark[list(duck.columns)].copy()
+    for column in duck.columns:  # hive partition values come back as text or dates
+        if pd.api.types.is_datetime64_any_dtype(duck[column]) and not pd.api.types.is_datetime64_any_dtype(spark[column]):
+            spark[column] = pd.to_datetime(spark[column])
+        elif duck[column].dtype == object and str(spark[column].dtype).startswith("datetime64"):
+            spark[column] = spark[column].dt.date
+    return spark
+
+
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory) -> Path:
+    from segwh.generate import generate
+
+    out = tmp_path_factory.mktemp("spark_small")
+    generate(customers=CUSTOMERS, seed=SEED, out=out, quiet=True)
+    return out
+
+
+def raw_vars(data: Path, events: Path | None = None) -> dict:
+    return {"raw_events_path": str(events or data / "events.parquet"),
+            "raw_customers_path": str(data / "customers.parquet"),
+            "raw_consents_path": str(data / "consents.parquet")}
+
+
+@pytest.fixture(scope="module")
+def duck_small(small_data, tmp_path_factory):
+    wh = duck_warehouse(tmp_path_factory.mktemp("duck_small"), small_data / "events.parquet",
+                        small_data / "customers.parquet", small_data / "consents.parquet")
+    wh.run()
+    return wh
+
+
+@pytest.fixture(scope="module")
+def spark_small(small_data, tmp_path_factory):
+    """The whole project built on Spark once (seeds, models, data tests; unit
+    tests with SEGWH_SPARK_UNIT_TESTS=1). Its raw events are a folder holding
+    one file, so the incremental test can append a batch to it later."""
+    workdir = tmp_path_factory.mktemp("spark_small")
+    events = workdir / "raw_events"
+    events.mkdir()
+    shutil.copy(small_data / "events.parquet", events / "batch_01.parquet")
+    wh = SparkWarehouse(workdir, vars=raw_vars(small_data, events))
+    args = ["build"]
+    if os.environ.get("SEGWH_SPARK_UNIT_TESTS") != "1":
+        args += ["--exclude-resource-type", "unit_test"]
+    wh.build_result = wh.dbt(args, "build")
+    # Read everything now: the incremental test below changes the warehouse.
+    wh.frames = {name: wh.table(name) for name in
+                 [f"marts.{mart}" for mart in MARTS] + list(OTHER_TABLES)}
+    return wh
+
+
+def test_spark_build_passes_every_data_test(spark_small):
+    output = spark_small.build_result.output
+    assert spark_small.build_result.ok
+    assert "Completed successfully" in output
+    # every data test ran (none skipped or errored) and the marts are not empty
+    assert " ERROR=0 " in output and " SKIP=0 " in output, output[-500:]
+    assert len(spark_small.frames["marts.customer_facts"]) > 0
+    assert spark_small.frames["marts.customer_segment_history"]["period_end"].nunique() > 12
+
+
+@pytest.mark.parametrize("name", [f"marts.{mart}" for mart in MARTS] + list(OTHER_TABLES))
+def test_spark_and_duckdb_tables_are_identical(spark_small, duck_small, name):
+    duck = duck_small.query(f"select * from {name}")
+    spark = aligned(spark_small.frames[name], duck, name)
+    stamped = [column for column in BUILD_TIME_COLUMNS if column in duck.columns]
+    duck, spark = duck.drop(columns=stamped), spark.drop(columns=stamped)
+    keys = (MARTS.get(name.split(".")[1]) if name.startswith("marts.") else OTHER_TABLES[name]) or list(duck.columns)
+    assert_same_table(spark, duck, keys, f"{name} (spark vs duckdb)", rtol=1e-12, atol=1e-9)
+
+
+def later_batch(events: pd.DataFrame) -> pd.DataFrame:
+    """A second delivery: the last 30 days of events again, 14 days later and
+    under new ids (new events, new orders), plus copies of the last 2 days'
+    events under new ids at their original times (late arrivals, inside the
+    3-day lookback)."""
+    last = events["occurred_at"].max()
+    later = events[events["occurred_at"] > last - pd.Timedelta(days=30)].copy()
+    later["occurred_at"] = later["occurred_at"] + pd.Timedelta(days=14)
+    late = events[events["occurred_at"] > last - pd.Timedelta(days=2)].copy()
+    batch = pd.concat([later.assign(suffix="-later"), late.assign(suffix="-late")])
+    batch["event_id"] = batch["event_id"] + batch["suffix"]
+    batch["order_id"] = batch["order_id"].where(batch["order_id"].isna(), batch["order_id"] + batch["suffix"])
+    return batch.drop(columns="suffix")
+
+
+def test_spark_incremental_run_equals_a_full_refresh(spark_small, small_data):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    original = small_data / "events.parquet"
+    events = pd.read_parquet(original, dtype_backend="pyarrow")
+    batch = later_batch(events)
+    # the same Parquet schema as the first file (Spark reads the folder as one table)
+    pq.write_table(pa.Table.from_pandas(batch, schema=pq.read_schema(original), preserve_index=False),
+                   Path(spark_small.vars["raw_events_path"]) / "batch_02.parquet")
+    before = {model: spark_small.frames[f"intermediate.{model}"] for model in INCREMENTAL}
+
+    spark_small.dbt(["run", *INCREMENTAL_SELECT], "incremental run")
+    incremental = {model: spark_small.table(f"intermediate.{model}") for model in INCREMENTAL}
+    spark_small.dbt(["run", *INCREMENTAL_SELECT, "--full-refresh"], "full refresh")
+    full = {model: spark_small.table(f"intermediate.{model}") for model in INCREMENTAL}
+
+    # the new batch was loaded (new and late events, new orders) ...
+    loaded = set(incremental["int_events_loaded"]["event_id"])
+    assert any(event_id.endswith("-later") for event_id in loaded)
+    assert any(event_id.endswith("-late") for event_id in loaded)
+    assert len(incremental["int_orders_netted"]) > len(before["int_orders_netted"])
+    # ... and the incremental tables equal a full refresh on the same raw data
+    for model, keys in INCREMENTAL.items():
+        got = incremental[model][list(full[model].columns)]
+        assert_same_table(got, full[model], keys, f"{model} (incremental vs full refresh on spark)")
