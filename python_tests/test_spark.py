@@ -187,13 +187,16 @@ def test_spark_and_duckdb_tables_are_identical(spark_small, duck_small, name):
 
 
 def later_batch(events: pd.DataFrame) -> pd.DataFrame:
-    """A second delivery: the last 30 days of events again, 14 days later and
-    under new ids (new events, new orders), plus copies of the last 2 days'
-    events under new ids at their original times (late arrivals, inside the
-    3-day lookback)."""
+    """A second delivery: the last 20 days of events again, 21 days later
+    (all after the last event loaded, none in the future) and under new ids
+    (new events, new orders), plus copies of the last 2 days' events under new
+    ids at their original times (late arrivals, inside the 3-day lookback).
+    Events later than the lookback are not loaded by an incremental run on any
+    engine (the warning test assert_incremental_events_complete), so the batch
+    has none."""
     last = events["occurred_at"].max()
-    later = events[events["occurred_at"] > last - pd.Timedelta(days=30)].copy()
-    later["occurred_at"] = later["occurred_at"] + pd.Timedelta(days=14)
+    later = events[events["occurred_at"] > last - pd.Timedelta(days=20)].copy()
+    later["occurred_at"] = later["occurred_at"] + pd.Timedelta(days=21)
     late = events[events["occurred_at"] > last - pd.Timedelta(days=2)].copy()
     batch = pd.concat([later.assign(suffix="-later"), late.assign(suffix="-late")])
     batch["event_id"] = batch["event_id"] + batch["suffix"]
