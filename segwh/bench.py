@@ -229,25 +229,37 @@ def connect(path: Path | None, memory_limit: str, threads: int, read_only: bool 
     return con
 
 
-def tables_differ(con, left: str, right: str, table: str) -> int:
-    """Rows in one table and not the other (both ways, as multisets). Doubles
-    are compared to 9 decimal places: averages of doubles summed by several
-    threads may differ in the last bit between two builds."""
-    columns = con.execute(
+def column_types(con, catalog: str, table: str, schema: str = "marts") -> dict[str, str]:
+    """Column name -> DuckDB type of an attached table, in column order."""
+    return dict(con.execute(
         "select column_name, data_type from information_schema.columns "
-        "where table_catalog = ? and table_schema = 'marts' and table_name = ? order by ordinal_position",
-        [left, table],
-    ).fetchall()
-    select = ", ".join(
-        f"round({name}, 9) as {name}" if data_type in ("DOUBLE", "FLOAT") else name for name, data_type in columns
-    )
+        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, schema, table],
+    ).fetchall())
+
+
+def comparable(expression: str, data_type: str) -> str:
+    """Doubles to 9 decimal places: averages of doubles summed by several
+    threads may differ in the last bit between two builds."""
+    return f"round({expression}, 9)" if data_type in ("DOUBLE", "FLOAT") else expression
+
+
+def rows_differing(con, left: str, right: str) -> int:
+    """Rows of one query missing from the other, both ways, as multisets."""
     return con.execute(f"""
-        select
-            (select count(*) from (select {select} from {left}.marts.{table}
-                                   except all select {select} from {right}.marts.{table}))
-          + (select count(*) from (select {select} from {right}.marts.{table}
-                                   except all select {select} from {left}.marts.{table}))
+        select count(*) from (
+            (select * from ({left}) except all select * from ({right}))
+            union all
+            (select * from ({right}) except all select * from ({left}))
+        )
     """).fetchone()[0]
+
+
+def tables_differ(con, left: str, right: str, table: str) -> int:
+    """Rows of marts.<table> in one attached file and not the other."""
+    select = ", ".join(comparable(name, data_type) for name, data_type in column_types(con, left, table).items())
+    return rows_differing(con, f"select {select} from {left}.marts.{table}",
+                          f"select {select} from {right}.marts.{table}")
 
 
 # ----------------------------------------------------------------- steps
@@ -300,42 +312,20 @@ def step_rfm(dbt: Dbt, data: dict, work: Path, memory_limit: str, threads: int) 
     con = connect(None, memory_limit, threads)
     con.execute(f"attach '{database}' as dbt_db (read_only)")
     con.execute(f"attach '{hand_db}' as hand_db (read_only)")
-    mart_types = dict(con.execute(
-        "select column_name, data_type from information_schema.columns where table_catalog = 'dbt_db' "
-        "and table_schema = 'marts' and table_name in ('customer_facts', 'customer_rfm')"
-    ).fetchall())
-    mart_columns = list(mart_types)
-    hand_columns = {
-        r[0] for r in con.execute(
-            "select column_name from information_schema.columns where table_catalog = 'hand_db' "
-            "and table_name = 'handwritten_rfm'"
-        ).fetchall()
-    }
-    columns = sorted(set(mart_columns))
+    facts_types = column_types(con, "dbt_db", "customer_facts")
+    mart_types = {**column_types(con, "dbt_db", "customer_rfm"), **facts_types}
+    hand_columns = set(column_types(con, "hand_db", "handwritten_rfm", schema="main"))
+    columns = sorted(mart_types)
     missing = [c for c in columns if c not in hand_columns]
     shared = [c for c in columns if c in hand_columns]
-    facts_columns = {
-        r[0] for r in con.execute(
-            "select column_name from information_schema.columns where table_catalog = 'dbt_db' "
-            "and table_schema = 'marts' and table_name = 'customer_facts'"
-        ).fetchall()
-    }
-
-    def value(alias: str, column: str) -> str:
-        # doubles to 9 decimals: sums of doubles may differ in the last bit
-        return f"round({alias}.{column}, 9)" if mart_types[column] in ("DOUBLE", "FLOAT") else f"{alias}.{column}"
-
-    marts = ", ".join(value("f" if c in facts_columns else "r", c) for c in shared)
-    hand = ", ".join(value("h", c) for c in shared)
-    joined = (f"dbt_db.marts.customer_facts as f left join dbt_db.marts.customer_rfm as r "
-              f"on f.customer_id = r.customer_id")
-    differing = con.execute(f"""
-        select count(*) from (
-            (select {marts} from {joined} except all select {hand} from hand_db.handwritten_rfm as h)
-            union all
-            (select {hand} from hand_db.handwritten_rfm as h except all select {marts} from {joined})
-        )
-    """).fetchone()[0]
+    marts = ", ".join(comparable(f"{'f' if c in facts_types else 'r'}.{c}", mart_types[c]) for c in shared)
+    hand = ", ".join(comparable(f"h.{c}", mart_types[c]) for c in shared)
+    differing = rows_differing(
+        con,
+        f"select {marts} from dbt_db.marts.customer_facts as f "
+        f"left join dbt_db.marts.customer_rfm as r on f.customer_id = r.customer_id",
+        f"select {hand} from hand_db.handwritten_rfm as h",
+    )
     con.close()
 
     inside = core["inside_dbt_seconds"]
