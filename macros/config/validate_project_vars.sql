@@ -95,6 +95,7 @@
         {%- endif -%}
     {%- endfor -%}
     {%- do require_whole_number('quarantine_future_tolerance_hours', 0) -%}
+    {%- do date_var_literal('quarantine_earliest_date', 'null for no lower bound') -%}
     {%- do require_whole_number('incremental_lookback_days', 0) -%}
     {%- set hours = var('daypart_start_hours') -%}
     {%- set described = 'a mapping {morning, afternoon, evening, night} of ascending hours 0-23' -%}

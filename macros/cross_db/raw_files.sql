@@ -61,7 +61,7 @@
                     {%- do run_query(
                         'create table ' ~ relation ~ ' using ' ~ ('csv' if csv else 'parquet')
                         ~ " options (path '" ~ path | replace("'", "\\'") ~ "'"
-                        ~ (", header 'true', inferSchema 'true'" if csv else '') ~ ')'
+                        ~ (", header 'true', inferSchema 'false'" if csv else '') ~ ')'
                         ~ " tblproperties ('" ~ raw_file_property() ~ "' = '" ~ var_name ~ "')"
                     ) -%}
                     {#- dbt listed the schema's tables at run start: tell its cache -#}

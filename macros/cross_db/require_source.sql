@@ -19,17 +19,14 @@
     {%- if relation.external is none -%}
         {{ return(default__require_source(relation, label, var_name)) }}
     {%- endif -%}
-    {%- set location = relation.external | trim -%}
-    {%- if location.startswith("'") and location.endswith("'") and location | length >= 2 -%}
-        {%- set location = location[1:-1] -%}
-    {%- endif -%}
-    {%- if location == '' -%}
+    {%- if relation.external | trim in ['', "''"] -%}
         {{ exceptions.raise_compiler_error(
             "Raw " ~ label ~ " file not set: the var '" ~ var_name ~ "' is empty. Set it to a Parquet or CSV file or glob."
         ) }}
     {%- endif -%}
     {#- a path or glob (not a URL or a table function such as read_csv(...)) -#}
-    {%- if '://' not in location and '(' not in location -%}
+    {%- set location = raw_file_location(relation) -%}
+    {%- if location is not none and '://' not in location -%}
         {%- set found = run_query("select count(*) from glob('" ~ location | replace("'", "''") ~ "')") -%}
         {%- if found.columns[0].values()[0] == 0 -%}
             {{ exceptions.raise_compiler_error(

@@ -1,23 +1,51 @@
 {#- Parsing raw values that may not parse. A value that cannot be read becomes
     NULL instead of failing the build; staging compares it with the raw text to
     quarantine the row with a reason (models/staging/base/base_raw__events.sql).
-    Typed columns (a Parquet timestamp or double) are cast as they are. -#}
+    Typed columns are range-checked before any cast, so NaN, Infinity, a value
+    too large for the target type or an integer overflow is NULL too. -#}
 
 {#- Trimmed text of any raw column; '' becomes NULL. -#}
 {% macro raw_text(column) -%}
     nullif(trim(cast({{ column }} as {{ dbt.type_string() }})), '')
 {%- endmacro %}
 
-{#- A raw time column as a UTC timestamp without time zone. Text is read as
-    ISO 8601 (it must start with YYYY-MM-DD): with an offset ('Z', '+02:00') it is converted to UTC, without
-    one it already means UTC. Text that is not a valid time gives NULL. -#}
-{% macro parsed_utc_timestamp(relation, column) -%}
+{#- Whether an engine's type name (as column_data_type returns it) is text. -#}
+{% macro is_text_type(data_type) -%}
+    {%- set data_type = data_type | lower -%}
+    {{ return(data_type in ['varchar', 'text', 'string', 'character varying', 'character', 'bpchar', 'unknown', '']
+              or data_type.startswith('varchar') or data_type.startswith('character')) }}
+{%- endmacro %}
+
+{#- The documented timestamp grammar (ISO 8601), in full:
+      YYYY-MM-DD
+      YYYY-MM-DD[T| ]hh:mm[:ss[.fraction]][ ][Z | +hh[:mm] | -hh[:mm]]
+    hours 00-23, minutes and seconds 00-59, up to 6 fraction digits, offsets
+    up to 14 hours. Anything else ('10:00:00 PM', a trailing zone name, an
+    offset of +25:00, a date without its dashes) is not a timestamp. -#}
+{% macro timestamp_grammar() -%}
+    {{ return('^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+              ~ '([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?'
+              ~ '( ?([zZ]|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?))?)?$') }}
+{%- endmacro %}
+
+{#- A raw time column as a UTC timestamp without time zone. Text must follow
+    timestamp_grammar(): with an offset it is converted to UTC, without one it
+    already means UTC; text outside the grammar, or naming a day that does not
+    exist, gives NULL. A number column (epoch seconds or milliseconds) stops
+    the build naming the column: its unit cannot be told from the data. -#}
+{% macro parsed_utc_timestamp(relation, column, source_label=none) -%}
     {%- set data_type = column_data_type(relation, column) | lower -%}
-    {%- if data_type in ['varchar', 'text', 'string', 'character varying'] or data_type.startswith('varchar') -%}
+    {%- if is_text_type(data_type) -%}
         case
-            when {{ regex_matches(raw_text(column), '^[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
+            when {{ regex_matches(raw_text(column), timestamp_grammar()) }}
                 then {{ adapter.dispatch('parse_utc_timestamp_text', 'behavioral_segmentation')(raw_text(column)) }}
         end
+    {%- elif modules.re.search('int|double|float|decimal|numeric|real|number', data_type) -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw " ~ (source_label or relation) ~ ": column " ~ column ~ " holds numbers (" ~ data_type
+            ~ "), not timestamps. Epoch numbers are not converted, as their unit (seconds, milliseconds)"
+            ~ " cannot be told from the data: export it as ISO 8601 text or as a timestamp column."
+        ) }}
     {%- else -%}
         {{ utc_timestamp(relation, column) }}
     {%- endif -%}
@@ -51,18 +79,31 @@
     cast({{ text }} as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
-{#- A raw numeric column as data_type. Text must be a plain decimal number
-    ('12', '-3.50', '.5'; at most 15 digits before the point); anything else
-    ('abc', '1e3', 'NaN', '12,50') gives NULL. -#}
-{% macro parsed_number(relation, column, data_type) -%}
+{#- A raw numeric column as data_type, NULL where the value is not a number
+    that fits. Text must be a plain decimal number ('12', '-3.50', '.5'; at
+    most 15 digits before the point; whole numbers: at most 9 digits and no
+    point); anything else ('abc', '1e3', 'NaN', '12,50', '99999999999') gives
+    NULL. A typed column (double, decimal, bigint) must lie strictly between
+    -10^15 and 10^15 (whole: -10^9 and 10^9, and be whole): the comparison is
+    false for NaN and Infinity on every engine, so they give NULL too. -#}
+{% macro parsed_number(relation, column, data_type, whole=false) -%}
     {%- set column_type = column_data_type(relation, column) | lower -%}
-    {%- if column_type in ['varchar', 'text', 'string', 'character varying'] or column_type.startswith('varchar') -%}
+    {%- set limit = '1000000000' if whole else '1000000000000000' -%}
+    {%- if is_text_type(column_type) -%}
         case
-            when {{ regex_matches(raw_text(column), '^[+-]?([0-9]{1,15}([.][0-9]*)?|[.][0-9]+)$') }}
+            when {{ regex_matches(raw_text(column),
+                                  '^[+-]?[0-9]{1,9}$' if whole
+                                  else '^[+-]?([0-9]{1,15}([.][0-9]*)?|[.][0-9]+)$') }}
                 then cast({{ raw_text(column) }} as {{ data_type }})
         end
+    {%- elif column_type in ['boolean', 'bool'] -%}
+        cast(null as {{ data_type }})
     {%- else -%}
-        cast({{ column }} as {{ data_type }})
+        case
+            when {{ column }} > -{{ limit }} and {{ column }} < {{ limit }}
+                {%- if whole %} and {{ column }} = floor({{ column }}){% endif %}
+                then cast({{ column }} as {{ data_type }})
+        end
     {%- endif -%}
 {%- endmacro %}
 

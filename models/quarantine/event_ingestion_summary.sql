@@ -1,7 +1,7 @@
 {#- Where the raw event rows of this build went: one row per outcome (clean,
     quarantined per reason, exact_duplicate, erased). The rows add up to the raw
     row count (tests/singular/assert_raw_events_reconcile.sql). -#}
-{%- set raw_events = source('raw', 'events') %}
+{%- set raw_events = raw_reader(source('raw', 'events')) %}
 
 with
 

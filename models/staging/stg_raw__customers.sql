@@ -1,23 +1,20 @@
-{#- One row per customer, typed. Names and phone numbers are never read. The
+{#- One row per customer, typed (base_raw__customers reads and checks the raw
+    rows; rows without a customer_id are held back, values that do not parse
+    are NULL). Names and phone numbers are never read. The
     email is read only to be normalised (trimmed, lower-cased) for
     int_customer_emails_hashed, which turns it into a salted hash: no mart
     holds it in clear. Without a customers source, customers are
     derived from the events they appear in. Customers who asked to be
     forgotten (stg_raw__erasure_requests) are left out. -#}
--- depends_on: {{ ref('stg_raw__events') }}
-{%- set raw_customers = source('raw', 'customers') -%}
-{%- set has_customers = source_exists(raw_customers) -%}
-{%- set available = relation_columns(raw_customers) if has_customers else [] -%}
-{%- if has_customers -%}
-{%- do require_columns(available, ['customer_id'], 'customers (' ~ raw_customers ~ ')') -%}
-{%- endif %}
+-- depends_on: {{ ref('stg_raw__events') }}, {{ ref('base_raw__customers') }}
+{%- set has_customers = source_exists(source('raw', 'customers')) %}
 
 with
 
 source as (
 
     {% if has_customers -%}
-    select * from {{ raw_customers }}
+    select * from {{ ref('base_raw__customers') }}
     {%- else -%}
     select * from {{ ref('stg_raw__events') }}
     {%- endif %}
@@ -28,19 +25,16 @@ renamed as (
 
     {% if has_customers -%}
     select
-        trim(cast(customer_id as {{ dbt.type_string() }})) as customer_id,
-        lower({{ optional_column(available, 'country', dbt.type_string()) }}) as country,
-        lower({{ optional_column(available, 'acquisition_channel', dbt.type_string()) }}) as acquisition_channel,
-        nullif(lower(trim({{ optional_column(available, 'email', dbt.type_string()) }})), '') as email,
-        {{ optional_column(available, 'birth_date', 'date') }} as birth_date,
-        {% if 'signed_up_at' in available -%}
-        {{ utc_timestamp(raw_customers, 'signed_up_at') }}
-        {%- else -%}
-        cast(null as {{ dbt.type_timestamp() }})
-        {%- endif %} as signed_up_at,
+        customer_id,
+        country,
+        acquisition_channel,
+        email,
+        birth_date,
+        signed_up_at,
         true as is_from_customer_source
 
     from source
+    where quarantine_reason is null
     {%- else -%}
     select
         customer_id,

@@ -2,11 +2,12 @@
     their rows, so no downstream model sees them; the incremental history
     models and the snapshot delete what they kept from earlier builds
     (macro forget_erased_customers). Empty when there is no erasure source. -#}
-{%- set raw_requests = source('raw', 'erasure_requests') -%}
-{%- set has_requests = source_exists(raw_requests) -%}
+{%- set requests_source = source('raw', 'erasure_requests') -%}
+{%- set has_requests = source_exists(requests_source) -%}
 {%- if has_requests -%}
+{%- set raw_requests = raw_reader(requests_source) -%}
 {%- do require_columns(relation_columns(raw_requests), ['customer_id'],
-                       'erasure_requests (' ~ raw_requests ~ ')') -%}
+                       'erasure_requests (' ~ raw_label(requests_source) ~ ')') -%}
 {%- endif %}
 
 with

@@ -7,7 +7,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'events') }}
+    select * from {{ raw_reader(source('raw', 'events')) }}
 
 ),
 

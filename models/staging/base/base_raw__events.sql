@@ -6,27 +6,40 @@
 
     Reasons, checked in this order (the first that applies is recorded):
       missing_event_id, missing_customer, missing_timestamp,
-      unparseable_timestamp, future_timestamp (later than the build's start
-      plus quarantine_future_tolerance_hours), unknown_event_type (not in the
-      seed event_types), non_numeric_revenue, negative_revenue,
-      non_numeric_value (discount_amount or quantity), missing_order_id (an
+      unparseable_timestamp (outside the ISO grammar of timestamp_grammar(),
+      or a day that does not exist), implausible_timestamp (before
+      quarantine_earliest_date), future_timestamp (later than the build's
+      start plus quarantine_future_tolerance_hours), unknown_event_type (not
+      in the seed event_types), unknown_campaign_variant (campaign_variant
+      set but not treatment or control), non_numeric_revenue (not a finite
+      number below 10^15), negative_revenue, non_numeric_value
+      (discount_amount not a finite number below 10^15, or quantity not a
+      whole number below 10^9), missing_order_id (an
       order or refund without one), unknown_customer (absent from the
       customers source, when there is one), conflicting_duplicate (another
       row has the same event_id and different content: every version is
       held back, as no one can tell which is right), unknown_refund_order (a
       refund whose order_id no clean order line has). -#}
 {{ config(materialized='table') }}
-{%- set raw_events = source('raw', 'events') -%}
-{%- do require_source(raw_events, 'events', 'raw_events_path') -%}
+{%- set raw_events_source = source('raw', 'events') -%}
+{%- do require_source(raw_events_source, 'events', 'raw_events_path') -%}
+{%- set raw_events = raw_reader(raw_events_source) -%}
+{%- set events_label = 'events (' ~ raw_label(raw_events_source) ~ ')' -%}
 {%- set available = relation_columns(raw_events) -%}
 {%- do require_columns(
     available,
     ['event_id', 'customer_id', 'event_type', 'occurred_at', 'order_id', 'revenue'],
-    'events (' ~ raw_events ~ ')'
+    events_label
 ) -%}
-{%- set raw_customers = source('raw', 'customers') -%}
-{%- set has_customers = source_exists(raw_customers) -%}
+{%- set raw_customers_source = source('raw', 'customers') -%}
+{%- set has_customers = source_exists(raw_customers_source) -%}
+{%- if has_customers -%}
+{%- set raw_customers = raw_reader(raw_customers_source) -%}
+{%- do require_columns(relation_columns(raw_customers), ['customer_id'],
+                       'customers (' ~ raw_label(raw_customers_source) ~ ')') -%}
+{%- endif -%}
 {%- set tolerance_hours = require_whole_number('quarantine_future_tolerance_hours', 0) -%}
+{%- set earliest_date = date_var_literal('quarantine_earliest_date', 'null for no lower bound') -%}
 {%- set typed_columns = ['occurred_at', 'revenue', 'discount_amount', 'quantity'] -%}
 {%- set content_columns = ['event_id', 'customer_id', 'session_id', 'order_id', 'product_id', 'campaign_id',
     'event_type', 'campaign_variant', 'category', 'channel', 'occurred_at', 'revenue', 'discount_amount',
@@ -79,11 +92,11 @@ parsed as {{ inline_cte() }} (
             as {{ column }},
         {% endfor %}
         ----------  typed values (NULL where the text does not parse)
-        {{ parsed_utc_timestamp(raw_events, 'occurred_at') }} as occurred_at,
+        {{ parsed_utc_timestamp(raw_events, 'occurred_at', events_label) }} as occurred_at,
         {{ parsed_number(raw_events, 'revenue', type_money()) }} as revenue,
         {{ parsed_number(raw_events, 'discount_amount', type_money()) if 'discount_amount' in available
            else 'cast(null as ' ~ type_money() ~ ')' }} as discount_amount,
-        {{ parsed_number(raw_events, 'quantity', dbt.type_int()) if 'quantity' in available
+        {{ parsed_number(raw_events, 'quantity', dbt.type_int(), whole=true) if 'quantity' in available
            else 'cast(null as ' ~ dbt.type_int() ~ ')' }} as quantity,
 
         ----------  the raw values of the typed columns, as delivered
@@ -196,9 +209,13 @@ checked_rows as {{ inline_cte() }} (
             when distinct_rows.customer_id is null then 'missing_customer'
             when distinct_rows.unparsed_occurred_at is not null then 'unparseable_timestamp'
             when distinct_rows.occurred_at is null then 'missing_timestamp'
+            {% if earliest_date is not none -%}
+            when distinct_rows.occurred_at < {{ earliest_date }} then 'implausible_timestamp'
+            {% endif -%}
             when distinct_rows.occurred_at > {{ dbt.dateadd('hour', tolerance_hours, build_started_at()) }}
                 then 'future_timestamp'
             when event_types.event_type is null then 'unknown_event_type'
+            when distinct_rows.campaign_variant not in ('treatment', 'control') then 'unknown_campaign_variant'
             when distinct_rows.unparsed_revenue is not null then 'non_numeric_revenue'
             when distinct_rows.revenue < 0 then 'negative_revenue'
             when distinct_rows.unparsed_discount_amount is not null
