@@ -18,14 +18,14 @@
 
 {#- The documented timestamp grammar (ISO 8601), in full:
       YYYY-MM-DD
-      YYYY-MM-DD[T| ]hh:mm[:ss[.fraction]][ ][Z | +hh[:mm] | -hh[:mm]]
+      YYYY-MM-DD[T| ]hh:mm[:ss[.fraction]][Z | +hh[:mm] | -hh[:mm]]
     hours 00-23, minutes and seconds 00-59, up to 6 fraction digits, offsets
-    up to 14 hours. Anything else ('10:00:00 PM', a trailing zone name, an
+    up to 14 hours written right after the time (+hhmm too). Anything else ('10:00:00 PM', a trailing zone name, an
     offset of +25:00, a date without its dashes) is not a timestamp. -#}
 {% macro timestamp_grammar() -%}
     {{ return('^[0-9]{4}-[0-9]{2}-[0-9]{2}'
               ~ '([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?'
-              ~ '( ?([zZ]|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?))?)?$') }}
+              ~ '([zZ]|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)?)?$') }}
 {%- endmacro %}
 
 {#- A raw time column as a UTC timestamp without time zone. Text must follow
@@ -53,7 +53,7 @@
 
 {#- Whether trimmed text ends in a time of day followed by a UTC offset. -#}
 {% macro text_has_utc_offset(text) -%}
-    {{ regex_matches(text, '[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
+    {{ regex_matches(text, '[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
 {%- endmacro %}
 
 {% macro default__parse_utc_timestamp_text(text) -%}
