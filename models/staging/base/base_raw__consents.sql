@@ -15,7 +15,8 @@
 {%- do require_columns(relation_columns(raw_consents), ['customer_id', 'channel', 'consent_status', 'recorded_at'],
                        label) -%}
 {%- endif -%}
-{%- set earliest_date = date_var_literal('quarantine_earliest_date', 'null for no lower bound') %}
+{%- set earliest_date = date_var_literal('quarantine_earliest_date', 'null for no lower bound') -%}
+{%- set channels = "'" ~ activation_consent_channels() | join("', '") ~ "'" %}
 
 with
 
@@ -80,9 +81,7 @@ final as (
             {% if earliest_date is not none -%}
             when parsed.recorded_at < {{ earliest_date }} then 'implausible_timestamp'
             {% endif -%}
-            when parsed.channel is null
-                or parsed.channel not in ('{{ activation_consent_channels() | join("', '") }}')
-                then 'unknown_channel'
+            when parsed.channel is null or parsed.channel not in ({{ channels }}) then 'unknown_channel'
             when parsed.consent_status is null
                 or parsed.consent_status not in ('opt_in', 'opt_out') then 'unknown_consent_status'
         end as quarantine_reason

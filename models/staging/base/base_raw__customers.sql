@@ -36,15 +36,15 @@ parsed as (
                  else 'cast(null as ' ~ dbt.type_string() ~ ')' }}) as acquisition_channel,
         lower({{ raw_text('email') if 'email' in available else 'cast(null as ' ~ dbt.type_string() ~ ')' }})
             as email,
-        {% for column in ['signed_up_at', 'birth_date'] -%}
-        {% if column in available -%}
-        {{ parsed_utc_timestamp(raw_customers, column, label) }} as {{ column }},
-        {{ raw_text(column) }} as delivered_{{ column }}
-        {%- else -%}
-        cast(null as {{ dbt.type_timestamp() }}) as {{ column }},
-        cast(null as {{ dbt.type_string() }}) as delivered_{{ column }}
-        {%- endif %}{{ ',' if not loop.last }}
-        {% endfor %}
+        {{ parsed_utc_timestamp(raw_customers, 'signed_up_at', label) if 'signed_up_at' in available
+           else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' }} as signed_up_at,
+        {{ raw_text('signed_up_at') if 'signed_up_at' in available
+           else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as delivered_signed_up_at,
+        {{ parsed_utc_timestamp(raw_customers, 'birth_date', label) if 'birth_date' in available
+           else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' }} as birth_date,
+        {{ raw_text('birth_date') if 'birth_date' in available
+           else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as delivered_birth_date
+
     from source
 
 ),
