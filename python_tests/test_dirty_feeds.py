@@ -112,17 +112,22 @@ def reasons(wh, model: str) -> dict:
     return {reason: int(n) for reason, n in zip(got.quarantine_reason, got.n)}
 
 
+def dirty_inputs(folder):
+    """The three dirty CSV files in folder (also used by the Spark test)."""
+    events = write_csv(folder / "events.csv", COLUMNS, [r for r, _, _ in EVENTS])
+    customers = write_csv(folder / "customers.csv", ["customer_id", "signed_up_at", "birth_date"],
+                          [c[:3] for c in CUSTOMERS])
+    consents = write_csv(folder / "consents.csv", ["customer_id", "channel", "consent_status", "recorded_at"],
+                         [c[:4] for c in CONSENTS])
+    return events, customers, consents
+
+
 @pytest.fixture(scope="module")
 def dirty_files(tmp_path_factory):
     # a folder with a quote and a space in its name
     workdir = tmp_path_factory.mktemp("dirty") / "it's a feed"
     workdir.mkdir()
-    events = write_csv(workdir / "events.csv", COLUMNS, [r for r, _, _ in EVENTS])
-    customers = write_csv(workdir / "customers.csv", ["customer_id", "signed_up_at", "birth_date"],
-                          [c[:3] for c in CUSTOMERS])
-    consents = write_csv(workdir / "consents.csv", ["customer_id", "channel", "consent_status", "recorded_at"],
-                         [c[:4] for c in CONSENTS])
-    return workdir, events, customers, consents
+    return (workdir, *dirty_inputs(workdir))
 
 
 @pytest.fixture(scope="module")

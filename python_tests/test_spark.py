@@ -230,3 +230,31 @@ def test_spark_incremental_run_equals_a_full_refresh(spark_small, small_data):
     for model, keys in INCREMENTAL.items():
         got = incremental[model][list(full[model].columns)]
         assert_same_table(got, full[model], keys, f"{model} (incremental vs full refresh on spark)")
+
+
+def test_spark_quarantines_dirty_feeds_like_duckdb(tmp_path):
+    """The dirty-feed battery (test_dirty_feeds.py) on Spark, in a folder whose
+    name holds a quote and a space: CSV read as text, the same reason for every
+    bad event, customer and consent row as the hand-written expectations that
+    DuckDB and PostgreSQL meet, and the same clean times."""
+    from test_dirty_feeds import CONSENTS, CUSTOMERS, EVENTS, dirty_inputs
+
+    folder = tmp_path / "it's a feed"
+    folder.mkdir()
+    events, customers, consents = dirty_inputs(folder)
+    wh = SparkWarehouse(tmp_path / "spark", vars={"raw_events_path": str(events),
+                                                  "raw_customers_path": str(customers),
+                                                  "raw_consents_path": str(consents)})
+    wh.dbt(["build", "--select", "+quarantined_events", "+quarantined_customers", "+quarantined_consents",
+            "+int_events_loaded", "+event_ingestion_summary", "--exclude-resource-type", "unit_test"], "dirty feeds")
+
+    def reasons(table: str) -> dict:
+        return wh.table(f"quarantine.{table}")["quarantine_reason"].value_counts().sort_index().to_dict()
+
+    assert reasons("quarantined_events") == \
+        pd.Series([o for _, o, _ in EVENTS if o != "clean"]).value_counts().sort_index().to_dict()
+    assert reasons("quarantined_customers") == {c[3]: 1 for c in CUSTOMERS if c[3]}
+    assert reasons("quarantined_consents") == {c[4]: 1 for c in CONSENTS if c[4]}
+    clean = wh.table("intermediate.int_events_loaded")
+    times = dict(zip(clean.event_id, [pd.Timestamp(t) for t in clean.occurred_at]))
+    assert times == {r[0]: pd.Timestamp(t) for r, o, t in EVENTS if o == "clean"}

@@ -174,8 +174,9 @@ def rfm_core_sql(events_path: str, customers_path: str | None, segment_map_csv: 
 -- on segwh.generate output): trimming / lower-casing of event text, parsing of
 -- text timestamps and numbers (timestamps must be naive UTC), and the
 -- quarantine reasons missing_event_id, missing_customer, missing_timestamp,
--- unparseable_timestamp, unknown_event_type, non_numeric_revenue,
--- negative_revenue, non_numeric_value, missing_order_id, unknown_customer,
+-- unparseable_timestamp, implausible_timestamp, unknown_event_type,
+-- unknown_campaign_variant, non_numeric_revenue, negative_revenue,
+-- non_numeric_value, missing_order_id, unknown_customer,
 -- conflicting_duplicate, unknown_refund_order; exact duplicate raw rows are
 -- {'removed (select distinct)' if dedupe_exact_copies else 'NOT removed (the generator writes none)'};
 -- erasure requests are not read (default var: none); customers are assumed
