@@ -1,13 +1,17 @@
 {#- Every clean event, kept incrementally: the one copy of the event log that
     the other models read (through int_events_observed). A full refresh loads
-    all of stg_raw__events. An incremental run reloads the events that happened
-    in the last incremental_lookback_days before the latest event already here,
-    and later ones: new events, and late ones that arrive within the lookback.
+    all of stg_raw__events. An incremental run reloads
+      - the events that happened in the last incremental_lookback_days before
+        the latest event already here, and later ones (new events), and
+      - every day holding a clean event that is not here yet, or is here with
+        other content: a late event (however late), or a released row (its
+        quarantine reason went away: the customer arrived, the conflicting
+        version was erased).
     Rows are replaced by event_id (delete+insert), so re-running a batch is
-    idempotent. Events no longer clean (a conflicting version arrived, the
-    customer was erased) are deleted in the post-hook. An event later than the
-    lookback would be missed: the data test assert_incremental_events_complete
-    reports it (warn) and `--full-refresh` picks it up. On Spark the reloaded
+    idempotent. loaded_at is the start of the build that (re)wrote the row:
+    int_orders_netted and the history models recompute what the rows of this
+    build touch. Events no longer clean (a conflicting version arrived, the
+    customer was erased) are deleted in the post-hook. On Spark the reloaded
     days are whole partitions (occurred_on) that replace the stored ones; the
     post-hook cannot delete there, so an event that stops being clean on an
     older day stays until `--full-refresh`. -#}
@@ -28,10 +32,30 @@ events as (
 ),
 
 {% if is_incremental() -%}
+loaded as (
+
+    select * from {{ this }}
+
+),
+
 loaded_until as (
 
     select max(occurred_on) as last_occurred_on
-    from {{ this }}
+    from loaded
+
+),
+
+-- days with a clean event not loaded as it is now (late, released or changed)
+missing_days as (
+
+    select distinct events.occurred_on
+    from events
+    left join loaded
+        on events.event_id = loaded.event_id
+            and events.occurred_at = loaded.occurred_at
+            and events.customer_id = loaded.customer_id
+            and events.event_type = loaded.event_type
+    where loaded.event_id is null
 
 ),
 {%- endif %}
@@ -53,7 +77,8 @@ final as (
         events.discount_amount,
         events.quantity,
         events.occurred_at,
-        events.occurred_on
+        events.occurred_on,
+        {{ build_started_at() }} as loaded_at
 
     from events
     {% if is_incremental() -%}
@@ -61,6 +86,7 @@ final as (
     where
         loaded_until.last_occurred_on is null
         or events.occurred_on >= {{ dbt.dateadd('day', -lookback_days, 'loaded_until.last_occurred_on') }}
+        or events.occurred_on in (select missing_days.occurred_on from missing_days)
     {%- endif %}
 
 )

@@ -6,7 +6,9 @@
     observed events, the orders touched since the previous run: orders with a
     line or refund on or after the earlier of the previous and the current
     as-of date, less incremental_lookback_days (new and late events, and events
-    that an earlier or later as-of date brings in or leaves out), and orders
+    that an earlier or later as-of date brings in or leaves out), orders with
+    a line or refund that int_events_loaded wrote in this build (late events
+    and released rows of any date), and orders
     whose lines or refunds were held back as conflicting duplicates since. The
     post-hooks delete orders left with no observed line and stamp the current
     as-of date on every row. On Spark (no DELETE or UPDATE) every run
@@ -79,6 +81,13 @@ touched_orders as (
     where
         loaded_events.order_id is not null
         and loaded_events.occurred_on >= touched_since.touched_on
+
+    union
+
+    -- lines and refunds this build loaded, however old (late or released rows)
+    select order_id
+    from loaded_events
+    where loaded_at = {{ build_started_at() }} and order_id is not null
 
     union
 

@@ -1,7 +1,8 @@
-{#- Incremental loads miss events that arrive later than
-    incremental_lookback_days. This warns about any clean event that is not in
-    int_events_loaded (or is there with other content): run
-    `make build DBT_ARGS="--full-refresh"` to load them. -#}
+{#- Every clean event is loaded: an incremental run of int_events_loaded
+    reloads every day holding a clean event it lacks (late or released), so
+    this warns only when int_events_loaded was not run after new raw data
+    arrived (a selection without it), or, on Spark, when a stale version stays
+    on an old day. `make build` (or `--full-refresh` on Spark) loads them. -#}
 {{ config(severity='warn') }}
 
 with
