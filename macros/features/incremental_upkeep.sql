@@ -37,3 +37,14 @@
 
 {% macro spark__restamp_as_of_date() -%}
 {%- endmacro %}
+
+{#- Join condition: a clean event (clean) is in int_events_loaded (loaded) as
+    it is now, by id and the required columns. A clean event without such a
+    match is late, released from quarantine, or changed; int_events_loaded
+    reloads its day and assert_incremental_events_complete checks none is left. -#}
+{% macro event_loaded_as_is(clean, loaded) -%}
+    {{ clean }}.event_id = {{ loaded }}.event_id
+            and {{ clean }}.occurred_at = {{ loaded }}.occurred_at
+            and {{ clean }}.customer_id = {{ loaded }}.customer_id
+            and {{ clean }}.event_type = {{ loaded }}.event_type
+{%- endmacro %}

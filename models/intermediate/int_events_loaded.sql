@@ -51,10 +51,7 @@ missing_days as (
     select distinct events.occurred_on
     from events
     left join loaded
-        on events.event_id = loaded.event_id
-            and events.occurred_at = loaded.occurred_at
-            and events.customer_id = loaded.customer_id
-            and events.event_type = loaded.event_type
+        on {{ event_loaded_as_is('events', 'loaded') }}
     where loaded.event_id is null
 
 ),

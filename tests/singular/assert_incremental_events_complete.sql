@@ -27,10 +27,7 @@ final as (
 
     from clean_events
     left join loaded_events
-        on clean_events.event_id = loaded_events.event_id
-            and clean_events.occurred_at = loaded_events.occurred_at
-            and clean_events.customer_id = loaded_events.customer_id
-            and clean_events.event_type = loaded_events.event_type
+        on {{ event_loaded_as_is('clean_events', 'loaded_events') }}
     where loaded_events.event_id is null
 
 )
