@@ -38,13 +38,41 @@
 {% macro spark__restamp_as_of_date() -%}
 {%- endmacro %}
 
-{#- Join condition: a clean event (clean) is in int_events_loaded (loaded) as
-    it is now, by id and the required columns. A clean event without such a
-    match is late, released from quarantine, or changed; int_events_loaded
-    reloads its day and assert_incremental_events_complete checks none is left. -#}
+{#- The columns that say a clean event is in int_events_loaded as it is now.
+    A clean event without such a match is late, released from quarantine, or
+    changed: int_events_loaded reloads its day, and
+    assert_incremental_events_complete checks that none is left. -#}
+{% macro loaded_event_columns() -%}
+    {{ return(['event_id', 'customer_id', 'event_type', 'occurred_at']) }}
+{%- endmacro %}
+
+{#- Join condition: `clean` is in `loaded` as it is now. -#}
 {% macro event_loaded_as_is(clean, loaded) -%}
-    {{ clean }}.event_id = {{ loaded }}.event_id
-            and {{ clean }}.occurred_at = {{ loaded }}.occurred_at
-            and {{ clean }}.customer_id = {{ loaded }}.customer_id
-            and {{ clean }}.event_type = {{ loaded }}.event_type
+    {%- for column in loaded_event_columns() -%}
+        {{ clean }}.{{ column }} = {{ loaded }}.{{ column }}{{ '\n            and ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#- A 64-bit hash of an event's loaded_event_columns(), summed per day by
+    int_events_loaded to find the days whose clean events differ from the
+    loaded ones without joining every event (two small aggregates instead of
+    an anti-join of the whole log). -#}
+{% macro event_fingerprint(alias) -%}
+    {{ return(adapter.dispatch('event_fingerprint', 'behavioral_segmentation')(alias)) }}
+{%- endmacro %}
+
+{% macro default__event_fingerprint(alias) -%}
+    hashtextextended(
+        {%- for column in loaded_event_columns() %}
+        cast({{ alias }}.{{ column }} as text){{ " || '|' ||" if not loop.last }}
+        {%- endfor %}, 0
+    )
+{%- endmacro %}
+
+{% macro duckdb__event_fingerprint(alias) -%}
+    hash({% for column in loaded_event_columns() %}{{ alias }}.{{ column }}{{ ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{% macro spark__event_fingerprint(alias) -%}
+    xxhash64({% for column in loaded_event_columns() %}{{ alias }}.{{ column }}{{ ', ' if not loop.last }}{% endfor %})
 {%- endmacro %}

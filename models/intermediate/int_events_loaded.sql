@@ -25,14 +25,14 @@
 
 with
 
-events as (
+events as {{ inline_cte() }} (
 
     select * from {{ ref('stg_raw__events') }}
 
 ),
 
 {% if is_incremental() -%}
-loaded as (
+loaded as {{ inline_cte() }} (
 
     select * from {{ this }}
 
@@ -45,14 +45,42 @@ loaded_until as (
 
 ),
 
--- days with a clean event not loaded as it is now (late, released or changed)
+-- days whose clean events differ from the loaded ones (a late, released or
+-- changed event): equal count and fingerprint sum means the same events
+clean_days as (
+
+    select
+        occurred_on,
+        count(*) as events,
+        sum({{ event_fingerprint('events') }}) as fingerprint
+
+    from events
+    group by occurred_on
+
+),
+
+loaded_days as (
+
+    select
+        occurred_on,
+        count(*) as events,
+        sum({{ event_fingerprint('loaded') }}) as fingerprint
+
+    from loaded
+    group by occurred_on
+
+),
+
 missing_days as (
 
-    select distinct events.occurred_on
-    from events
-    left join loaded
-        on {{ event_loaded_as_is('events', 'loaded') }}
-    where loaded.event_id is null
+    select clean_days.occurred_on
+    from clean_days
+    left join loaded_days
+        on clean_days.occurred_on = loaded_days.occurred_on
+    where
+        loaded_days.occurred_on is null
+        or clean_days.events != loaded_days.events
+        or clean_days.fingerprint != loaded_days.fingerprint
 
 ),
 {%- endif %}
