@@ -65,6 +65,9 @@ EVENTS = [
      "2024-03-01 10:00:00"),
     (row("n08", event_type="order_completed", order_id="o8", revenue="999999999999999.99", quantity="999999999"),
      "clean", "2024-03-01 10:00:00"),
+    # a spreadsheet writes whole numbers as 2.0
+    (row("n09", event_type="order_completed", order_id="o9", revenue="3", quantity="2.0"), "clean",
+     "2024-03-01 10:00:00"),
     # a documented vocabulary: checked as a quarantine reason, not by a test that stops the build
     (row("v01", event_type="campaign_assigned", campaign_id="k1", variant="Variant B"), "unknown_campaign_variant",
      None),
@@ -149,9 +152,11 @@ def test_dirty_events_are_quarantined_with_their_reason(duck_dirty):
 
 
 def test_clean_times_are_exact(duck_dirty):
-    clean = duck_dirty.query("select event_id, occurred_at from staging.stg_raw__events order by event_id")
+    clean = duck_dirty.query("select event_id, occurred_at, quantity from staging.stg_raw__events order by event_id")
     expected = {r[0]: pd.Timestamp(t) for r, o, t in EVENTS if o == "clean"}
     assert dict(zip(clean.event_id, [pd.Timestamp(t) for t in clean.occurred_at])) == expected
+    quantities = dict(zip(clean.event_id, clean.quantity))
+    assert (quantities["n07"], quantities["n08"], quantities["n09"]) == (2, 999999999, 2)
 
 
 def test_history_covers_only_real_months(duck_dirty):
@@ -210,6 +215,8 @@ def test_postgres_gives_the_same_outcomes(duck_dirty, dirty_files, postgres_clus
     sql = "select event_id, occurred_at, revenue, quantity, campaign_variant from staging.stg_raw__events order by 1"
     duck, pg = duck_dirty.query(sql), wh.query(sql)
     assert duck.event_id.tolist() == pg.event_id.tolist()
+    assert [int(q) if pd.notna(q) else None for q in duck.quantity] == \
+        [int(q) if pd.notna(q) else None for q in pg.quantity]
     assert [pd.Timestamp(t) for t in duck.occurred_at] == [pd.Timestamp(t) for t in pg.occurred_at]
     assert duck.campaign_variant.tolist() == pg.campaign_variant.tolist()
 

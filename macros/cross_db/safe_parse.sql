@@ -20,8 +20,9 @@
       YYYY-MM-DD
       YYYY-MM-DD[T| ]hh:mm[:ss[.fraction]][Z | +hh[:mm] | -hh[:mm]]
     hours 00-23, minutes and seconds 00-59, up to 6 fraction digits, offsets
-    up to 14 hours written right after the time (+hhmm too). Anything else ('10:00:00 PM', a trailing zone name, an
-    offset of +25:00, a date without its dashes) is not a timestamp. -#}
+    up to 14 hours written right after the time (+hhmm too). Anything else
+    ('10:00:00 PM', a trailing zone name, an offset of +25:00, a date without
+    its dashes) is not a timestamp. -#}
 {% macro timestamp_grammar() -%}
     {{ return('^[0-9]{4}-[0-9]{2}-[0-9]{2}'
               ~ '([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?'
@@ -81,9 +82,10 @@
 
 {#- A raw numeric column as data_type, NULL where the value is not a number
     that fits. Text must be a plain decimal number ('12', '-3.50', '.5'; at
-    most 15 digits before the point; whole numbers: at most 9 digits and no
-    point); anything else ('abc', '1e3', 'NaN', '12,50', '99999999999') gives
-    NULL. A typed column (double, decimal, bigint) must lie strictly between
+    most 15 digits before the point; whole numbers: at most 9 digits, and
+    only zeros after a point, as spreadsheets write '2.0'); anything else
+    ('abc', '1e3', 'NaN', '12,50', '1.5' for a whole number, '99999999999')
+    gives NULL. A typed column (double, decimal, bigint) must lie strictly between
     -10^15 and 10^15 (whole: -10^9 and 10^9, and be whole): the comparison is
     false for NaN and Infinity on every engine, so they give NULL too. -#}
 {% macro parsed_number(relation, column, data_type, whole=false) -%}
@@ -91,10 +93,13 @@
     {%- set limit = '1000000000' if whole else '1000000000000000' -%}
     {%- if is_text_type(column_type) -%}
         case
-            when {{ regex_matches(raw_text(column),
-                                  '^[+-]?[0-9]{1,9}$' if whole
-                                  else '^[+-]?([0-9]{1,15}([.][0-9]*)?|[.][0-9]+)$') }}
+            {% if whole -%}
+            when {{ regex_matches(raw_text(column), '^[+-]?[0-9]{1,9}([.]0*)?$') }}
+                then cast(cast({{ raw_text(column) }} as decimal(18, 6)) as {{ data_type }})
+            {%- else -%}
+            when {{ regex_matches(raw_text(column), '^[+-]?([0-9]{1,15}([.][0-9]*)?|[.][0-9]+)$') }}
                 then cast({{ raw_text(column) }} as {{ data_type }})
+            {%- endif %}
         end
     {%- elif column_type in ['boolean', 'bool'] -%}
         cast(null as {{ data_type }})
