@@ -74,3 +74,24 @@ def make_events(seed: int, customers: int = 400) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["event_id", "customer_id", "event_type", "occurred_at", "order_id", "revenue"])
     frame["occurred_at"] = frame["occurred_at"].astype("datetime64[us]")
     return frame
+
+
+def write_release_scenario(folder, seed: int = 15, customers: int = 80):
+    """Raw files for the released-rows tests: events of `customers` customers
+    (required columns only) and a customers file lacking the four earliest
+    buyers, whose events are therefore quarantined (unknown_customer) and old.
+    Returns (events path, customers path, the four held customers, a function
+    that adds them to the customers file)."""
+    events = make_events(seed, customers=customers)
+    events_path, customers_path = folder / "events.parquet", folder / "customers.parquet"
+    events[["event_id", "customer_id", "event_type", "occurred_at", "order_id", "revenue"]].to_parquet(
+        events_path, index=False)
+    buyers = events[events.event_type == "order_completed"].groupby("customer_id").occurred_at.min()
+    held = buyers.sort_values().index[:4].tolist()
+    everyone = sorted(events.customer_id.unique())
+    pd.DataFrame({"customer_id": [c for c in everyone if c not in held]}).to_parquet(customers_path, index=False)
+
+    def release():
+        pd.DataFrame({"customer_id": everyone}).to_parquet(customers_path, index=False)
+
+    return events_path, customers_path, held, release

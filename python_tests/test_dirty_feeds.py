@@ -293,7 +293,7 @@ def test_customers_file_without_customer_id_names_the_file(tmp_path):
     events = write_csv(tmp_path / "events.csv", COLUMNS, [row("e1")])
     customers = write_csv(tmp_path / "customers.csv", ["id", "signed_up_at"], [["c1", "2024-01-01"]])
     wh = duck_warehouse(tmp_path / "duck", events, customers)
-    result = wh.build(["--select", "base_raw__events"], check=False)
+    result = wh.build(["--select", "+base_raw__events"], check=False)
     assert not result.ok
     assert "customers" in result.output and "missing required column(s): customer_id" in result.output
     assert str(customers) in result.output

@@ -18,7 +18,7 @@ import psycopg2
 import pytest
 from psycopg2.extras import execute_values
 
-from adversarial import make_events
+from adversarial import make_events, write_release_scenario
 from compare import assert_same_table
 from conftest import duck_warehouse, pg_database_warehouse
 
@@ -165,24 +165,19 @@ def test_released_rows_reach_every_mart_on_the_next_plain_build(tmp_path):
     outside a 3-day lookback) are released: a plain build loads them, nets
     their orders and rebuilds the history periods they touch, equal to a
     full refresh on the same files."""
-    events = make_events(15, customers=80)
     raw = tmp_path / "raw"
     raw.mkdir()
-    events[COLUMNS].to_parquet(raw / "events.parquet", index=False)
-    buyers = events[events.event_type == "order_completed"].groupby("customer_id").occurred_at.min()
-    late_customers = buyers.sort_values().index[:4].tolist()  # the earliest buyers: their rows are old
-    everyone = sorted(events.customer_id.unique())
-    customers = raw / "customers.parquet"
-    pd.DataFrame({"customer_id": [c for c in everyone if c not in late_customers]}).to_parquet(customers, index=False)
+    events_path, customers, late_customers, release = write_release_scenario(raw)
 
-    wh = duck_warehouse(tmp_path / "incremental", raw / "events.parquet", customers, incremental_lookback_days=3)
+    wh = duck_warehouse(tmp_path / "incremental", events_path, customers, incremental_lookback_days=3)
     wh.run()
     held = wh.query("select count(*) as n from quarantine.quarantined_events where quarantine_reason = 'unknown_customer'")
-    assert held.n[0] == (events.customer_id.isin(late_customers)).sum() > 0
+    raw_events = pd.read_parquet(events_path)
+    assert held.n[0] == (raw_events.customer_id.isin(late_customers)).sum() > 0
 
-    pd.DataFrame({"customer_id": everyone}).to_parquet(customers, index=False)  # the customers arrive
+    release()  # the customers arrive
     wh.run()
-    full = duck_warehouse(tmp_path / "full", raw / "events.parquet", customers, incremental_lookback_days=3)
+    full = duck_warehouse(tmp_path / "full", events_path, customers, incremental_lookback_days=3)
     full.run(["--full-refresh"])
 
     facts = wh.query("select customer_id, order_count from marts.customer_facts")

@@ -266,28 +266,21 @@ def test_spark_released_rows_reach_history_like_duckdb(tmp_path):
     customers file arrive later; a plain Spark run (3-day lookback) loads their
     old events by overwriting those days, nets their orders and rebuilds the
     history periods they touch, equal to a DuckDB build on the final files."""
-    from adversarial import make_events
+    from adversarial import write_release_scenario
 
-    events = make_events(15, customers=80)
     raw = tmp_path / "raw"
     raw.mkdir()
-    columns = ["event_id", "customer_id", "event_type", "occurred_at", "order_id", "revenue"]
-    events[columns].to_parquet(raw / "events.parquet", index=False)
-    buyers = events[events.event_type == "order_completed"].groupby("customer_id").occurred_at.min()
-    late_customers = buyers.sort_values().index[:4].tolist()
-    everyone = sorted(events.customer_id.unique())
-    customers = raw / "customers.parquet"
-    pd.DataFrame({"customer_id": [c for c in everyone if c not in late_customers]}).to_parquet(customers, index=False)
-    variables = {"raw_events_path": str(raw / "events.parquet"), "raw_customers_path": str(customers),
+    events_path, customers, late_customers, release = write_release_scenario(raw)
+    variables = {"raw_events_path": str(events_path), "raw_customers_path": str(customers),
                  "raw_consents_path": "", "incremental_lookback_days": 3}
     models = ["build", "--select", "+int_orders_netted", "+customer_segment_history", "+segment_transitions",
               "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
     spark = SparkWarehouse(tmp_path / "spark", vars=variables)
     spark.dbt(models, "released rows: before")
-    pd.DataFrame({"customer_id": everyone}).to_parquet(customers, index=False)  # the customers arrive
+    release()  # the customers arrive
     spark.dbt(models, "released rows: after")
 
-    duck = duck_warehouse(tmp_path / "duck", raw / "events.parquet", customers, incremental_lookback_days=3)
+    duck = duck_warehouse(tmp_path / "duck", events_path, customers, incremental_lookback_days=3)
     duck.run(["--select", "+int_orders_netted", "+customer_segment_history", "+segment_transitions"])
     for name, keys in [("intermediate.int_orders_netted", ["order_id"]),
                        ("marts.customer_segment_history", MARTS["customer_segment_history"]),

@@ -16,8 +16,9 @@
       (discount_amount not a finite number below 10^15, or quantity not a
       whole number below 10^9), missing_order_id (an
       order or refund without one), unknown_customer (absent from the
-      customers source, when there is one), conflicting_duplicate (another
-      row has the same event_id and different content: every version is
+      customers source, when there is one: base_raw__customers),
+      conflicting_duplicate (another row has the same event_id and
+      different content: every version is
       held back, as no one can tell which is right), unknown_refund_order (a
       refund whose order_id no clean order line has). -#}
 {{ config(materialized='table') }}
@@ -31,13 +32,7 @@
     ['event_id', 'customer_id', 'event_type', 'occurred_at', 'order_id', 'revenue'],
     events_label
 ) -%}
-{%- set raw_customers_source = source('raw', 'customers') -%}
-{%- set has_customers = source_exists(raw_customers_source) -%}
-{%- if has_customers -%}
-{%- set raw_customers = raw_reader(raw_customers_source) -%}
-{%- do require_columns(relation_columns(raw_customers), ['customer_id'],
-                       'customers (' ~ raw_label(raw_customers_source) ~ ')') -%}
-{%- endif -%}
+{%- set has_customers = source_exists(source('raw', 'customers')) -%}
 {%- set tolerance_hours = require_whole_number('quarantine_future_tolerance_hours', 0) -%}
 {%- set earliest_date = date_var_literal('quarantine_earliest_date', 'null for no lower bound') -%}
 {%- set typed_columns = ['occurred_at', 'revenue', 'discount_amount', 'quantity'] -%}
@@ -66,16 +61,13 @@ erasure_requests as (
 ),
 
 {% if has_customers -%}
-raw_customers as (
-
-    select * from {{ raw_customers }}
-
-),
-
+-- customers read and checked once, in base_raw__customers (a row kept with a
+-- dropped value still makes its customer known)
 known_customers as (
 
-    select distinct {{ raw_text('customer_id') }} as customer_id
-    from raw_customers
+    select distinct customer_id
+    from {{ ref('base_raw__customers') }}
+    where quarantine_reason is null
 
 ),
 {%- endif %}
