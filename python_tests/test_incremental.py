@@ -22,9 +22,9 @@ from adversarial import make_events, write_release_scenario
 from compare import assert_same_table
 from conftest import duck_warehouse, pg_database_warehouse
 
-SELECT = ["--select", "+int_orders_netted", "+int_events_loaded"]
+SELECT = ["--select", "+int_orders_netted", "+stg_raw__events"]
 COLUMNS = ["event_id", "customer_id", "event_type", "occurred_at", "order_id", "revenue"]
-EVENTS_SQL = "select * from intermediate.int_events_loaded order by event_id"
+EVENTS_SQL = "select * from staging.stg_raw__events order by event_id"
 # loaded_at: the start of the build that wrote the row, different in any two builds
 BUILD_TIME = ["loaded_at"]
 ORDERS_SQL = "select * from intermediate.int_orders_netted order by order_id"

@@ -4,9 +4,10 @@
 {#- The periods an incremental history model (re)builds in this run: all
     periods on a full build; on an incremental run the periods after the last
     one already built, the last history_lookback_periods built ones again,
-    and every period ending on or after the earliest day of the events that
-    int_events_loaded wrote in this build (a late event or a released row
-    changes that period and every later one). `periods` is the
+    and every period ending on or after the earliest day of the event rows
+    that base_raw__events wrote or changed in this build (a late event, a
+    released row or one held back since changes that period and every later
+    one). `periods` is the
     int_history_periods relation or CTE. -#}
 {% macro history_periods_to_build(periods) -%}
     {%- set lookback = require_whole_number('history_lookback_periods', 0) -%}
@@ -26,8 +27,8 @@
     )
     or period_end >= (
         select min(loaded_events.occurred_on)
-        from {{ ref('int_events_loaded') }} as loaded_events
-        where loaded_events.loaded_at = {{ build_started_at() }}
+        from {{ ref('base_raw__events') }} as loaded_events
+        where loaded_events.loaded_at = {{ build_started_at() }} and loaded_events.outcome != 'file'
     )
     {%- endif %}
 {%- endmacro %}

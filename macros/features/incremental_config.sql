@@ -1,4 +1,4 @@
-{#- How the incremental models (int_events_loaded, int_orders_netted,
+{#- How the incremental models (base_raw__events, int_orders_netted,
     customer_segment_history, segment_transitions) replace rows, per engine.
     A model calls
         config(materialized='incremental', **incremental_config(unique_key, partition_by))

@@ -1,12 +1,13 @@
 {#- Clean events that happened on or before the as-of date: the only events any
-    downstream model may count. A view on the incremental int_events_loaded. -#}
+    downstream model may count. A view on the clean events (stg_raw__events, a
+    view on the incremental base_raw__events). -#}
 {{ config(materialized='view') }}
 
 with
 
 events as (
 
-    select * from {{ ref('int_events_loaded') }}
+    select * from {{ ref('stg_raw__events') }}
 
 ),
 

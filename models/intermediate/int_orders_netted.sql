@@ -5,15 +5,15 @@
     Incremental by order_id (delete+insert). A run recomputes, from all their
     observed events, the orders touched since the previous run: orders with a
     line or refund on or after the earlier of the previous and the current
-    as-of date, less incremental_lookback_days (new and late events, and events
-    that an earlier or later as-of date brings in or leaves out), orders with
-    a line or refund that int_events_loaded wrote in this build (late events
-    and released rows of any date), and orders
-    whose lines or refunds were held back as conflicting duplicates since. The
+    as-of date, less incremental_lookback_days (events that an earlier or
+    later as-of date brings in or leaves out), and orders with a line or
+    refund whose row base_raw__events wrote or changed in this build (new,
+    late and released events of any date, and rows held back since, such as
+    a conflicting duplicate). The
     post-hooks delete orders left with no observed line and stamp the current
     as-of date on every row. On Spark (no DELETE or UPDATE) every run
     recomputes all orders and overwrites the table (macros/features/incremental_config.sql). -#}
--- depends_on: {{ ref('int_events_loaded') }}, {{ ref('base_raw__events') }}, {{ ref('int_as_of_date') }}
+-- depends_on: {{ ref('base_raw__events') }}, {{ ref('stg_raw__events') }}, {{ ref('int_as_of_date') }}
 {%- set lookback_days = require_whole_number('incremental_lookback_days', 0) -%}
 {{ config(
     materialized='incremental',
@@ -34,9 +34,9 @@ events as {{ inline_cte() }} (
 ),
 
 {% if is_incremental() and incremental_replaces_by_key() -%}
-loaded_events as (
+clean_events as (
 
-    select * from {{ ref('int_events_loaded') }}
+    select * from {{ ref('stg_raw__events') }}
 
 ),
 
@@ -75,25 +75,20 @@ touched_since as (
 
 touched_orders as (
 
-    select loaded_events.order_id
-    from loaded_events
+    select clean_events.order_id
+    from clean_events
     cross join touched_since
     where
-        loaded_events.order_id is not null
-        and loaded_events.occurred_on >= touched_since.touched_on
+        clean_events.order_id is not null
+        and clean_events.occurred_on >= touched_since.touched_on
 
     union
 
-    -- lines and refunds this build loaded, however old (late or released rows)
-    select order_id
-    from loaded_events
-    where loaded_at = {{ build_started_at() }} and order_id is not null
-
-    union
-
+    -- lines and refunds this build wrote or changed, however old (late,
+    -- released or newly held-back rows)
     select order_id
     from checked_events
-    where quarantine_reason = 'conflicting_duplicate' and order_id is not null
+    where loaded_at = {{ build_started_at() }} and order_id is not null
 
 ),
 

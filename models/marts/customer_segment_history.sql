@@ -7,7 +7,7 @@
     periods it is observed in) with the same rule macros as customer_segments:
     netted_orders, the activity window, purchase_cadence, rfm_score and the
     segment rules. -#}
--- depends_on: {{ ref('int_events_loaded') }}
+-- depends_on: {{ ref('base_raw__events') }}
 {{ config(
     materialized='incremental',
     on_schema_change='fail',

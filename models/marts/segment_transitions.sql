@@ -3,7 +3,7 @@
     this one: the trigger table for win-back, thank-you or upgrade campaigns.
     Customers staying put are not here; entries and exits are (from or to
     '(none)'). Incremental by period, like customer_segment_history. -#}
--- depends_on: {{ ref('int_events_loaded') }}
+-- depends_on: {{ ref('base_raw__events') }}
 {{ config(
     materialized='incremental',
     on_schema_change='fail',

@@ -1,25 +1,43 @@
-{#- Where the raw event rows of this build went: one row per outcome (clean,
-    quarantined per reason, exact_duplicate, erased). The rows add up to the raw
-    row count (tests/singular/assert_raw_events_reconcile.sql). -#}
-{%- set raw_events = raw_reader(source('raw', 'events')) %}
+{#- Where every raw event row loaded so far went: one row per outcome (clean,
+    quarantined per reason, exact_duplicate, erased). The rows add up to the
+    raw rows of the loaded files (event_load_manifest; tested by
+    tests/singular/assert_raw_events_reconcile.sql). A view on
+    base_raw__events: always the current state. -#}
+{{ config(materialized='view') }}
 
 with
 
-source as (
-
-    select * from {{ raw_events }}
-
-),
-
-erasure_requests as (
-
-    select * from {{ ref('stg_raw__erasure_requests') }}
-
-),
-
-checked_events as {{ inline_cte() }} (
+checked_events as (
 
     select * from {{ ref('base_raw__events') }}
+
+),
+
+kept as (
+
+    select
+        outcome,
+        coalesce(quarantine_reason, '(none)') as quarantine_reason,
+        count(*) as raw_rows
+
+    from checked_events
+    where outcome in ('clean', 'quarantined')
+    group by outcome, quarantine_reason
+
+),
+
+duplicates as (
+
+    -- every copy of a row kept in another file, and every copy beyond the
+    -- first of a kept row
+    select
+        'exact_duplicate' as outcome,
+        '(none)' as quarantine_reason,
+        coalesce(sum(case when outcome = 'exact_duplicate' then raw_copies else raw_copies - 1 end), 0)
+            as raw_rows
+
+    from checked_events
+    where outcome in ('clean', 'quarantined', 'exact_duplicate')
 
 ),
 
@@ -28,34 +46,10 @@ erased as (
     select
         'erased' as outcome,
         '(none)' as quarantine_reason,
-        count(*) as raw_rows
-
-    from source
-    inner join erasure_requests
-        on {{ raw_text('source.customer_id') }} = erasure_requests.customer_id
-
-),
-
-kept as (
-
-    select
-        case when quarantine_reason is null then 'clean' else 'quarantined' end as outcome,
-        coalesce(quarantine_reason, '(none)') as quarantine_reason,
-        count(*) as raw_rows
+        coalesce(sum(erased_rows), 0) as raw_rows
 
     from checked_events
-    group by quarantine_reason
-
-),
-
-duplicates as (
-
-    select
-        'exact_duplicate' as outcome,
-        '(none)' as quarantine_reason,
-        coalesce(sum(raw_copies - 1), 0) as raw_rows
-
-    from checked_events
+    where outcome = 'file'
 
 ),
 
@@ -69,15 +63,23 @@ outcomes as (
 
 ),
 
+last_load as (
+
+    select max(loaded_at) as loaded_at
+    from checked_events
+
+),
+
 final as (
 
     select
-        outcome,
-        quarantine_reason,
-        cast(raw_rows as {{ dbt.type_bigint() }}) as raw_rows,
-        {{ build_started_at() }} as detected_at
+        outcomes.outcome,
+        outcomes.quarantine_reason,
+        cast(outcomes.raw_rows as {{ dbt.type_bigint() }}) as raw_rows,
+        last_load.loaded_at as detected_at
 
     from outcomes
+    cross join last_load
 
 )
 

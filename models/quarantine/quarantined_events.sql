@@ -1,7 +1,11 @@
-{#- Raw events held back from every model, one row per distinct raw row, with
-    the reason and when it was found. Not granted to BI: it holds raw data as
-    delivered. Fix the feed (or the seed event_types, or the customers file)
-    and the next build picks the rows up. -#}
+{#- Raw events held back from every model, one row per distinct raw row and
+    source file, with the reason and when it was found. A view on
+    base_raw__events, which re-checks every held-back row on each build: when
+    its reason goes away (the customer arrives in the customers file, the
+    other version of a conflicting pair is erased, its order arrives) it is
+    released and reaches every mart on that build. Not granted to BI: it
+    holds raw data as delivered. -#}
+{{ config(materialized='view') }}
 
 with
 
@@ -33,10 +37,11 @@ final as (
         ----------  the check
         quarantine_reason,
         raw_copies,
-        {{ build_started_at() }} as detected_at
+        source_file,
+        loaded_at as detected_at
 
     from checked_events
-    where quarantine_reason is not null
+    where outcome = 'quarantined'
 
 )
 

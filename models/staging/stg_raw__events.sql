@@ -1,7 +1,9 @@
-{#- Clean raw events: typed, trimmed, one row per event_id. Rows that cannot be
-    used are in quarantined_events with their reason, exact copies are counted
-    in event_ingestion_summary (see base_raw__events for the checks). Events of
-    customers who asked to be forgotten are not here. -#}
+{#- Clean raw events: typed, trimmed, one row per event_id, from the one
+    stored copy of the events (base_raw__events: read once, checked once).
+    Rows that cannot be used are in quarantined_events with their reason,
+    exact copies are counted in event_ingestion_summary. Events of customers
+    who asked to be forgotten are not here. loaded_at is the build that wrote
+    the event (or released it from quarantine). -#}
 
 with
 
@@ -35,10 +37,11 @@ final as (
 
         ----------  timestamps
         occurred_at,
-        cast(occurred_at as date) as occurred_on
+        occurred_on,
+        loaded_at
 
     from checked_events
-    where quarantine_reason is null
+    where outcome = 'clean'
 
 )
 

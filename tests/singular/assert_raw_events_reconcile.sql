@@ -1,7 +1,8 @@
-{#- Nothing is lost silently: every raw event row is clean (stg_raw__events),
-    quarantined (quarantined_events, counting its exact copies), an exact
-    duplicate of a clean row, or belongs to an erased customer. Returns a row
-    when the counts do not add up. -#}
+{#- Nothing is lost silently. Per loaded file (event_load_manifest): its raw
+    rows are clean, quarantined, exact duplicates or erased. Over all files:
+    the raw source holds as many rows as the loaded files (a file or row the
+    load plan skipped would show here), and event_ingestion_summary adds up to
+    them. Returns a row per discrepancy. -#}
 
 with
 
@@ -11,15 +12,9 @@ source as (
 
 ),
 
-clean_events as (
+manifest as (
 
-    select * from {{ ref('stg_raw__events') }}
-
-),
-
-quarantined_events as (
-
-    select * from {{ ref('quarantined_events') }}
+    select * from {{ ref('event_load_manifest') }}
 
 ),
 
@@ -29,22 +24,41 @@ ingestion_summary as (
 
 ),
 
-counts as (
+per_file as (
 
     select
-        (select count(*) from source) as raw_rows,
-        (select count(*) from clean_events) as clean_rows,
-        (select count(*) from quarantined_events) as quarantined_rows,
-        (
-            select coalesce(sum(raw_rows), 0) from ingestion_summary
-            where outcome in ('exact_duplicate', 'erased')
-        ) as dropped_rows,
-        (select coalesce(sum(raw_rows), 0) from ingestion_summary) as summary_rows
+        source_file as problem,
+        raw_rows as expected_rows,
+        clean_rows + quarantined_rows + exact_duplicate_rows + erased_rows as found_rows
+
+    from manifest
+
+),
+
+overall as (
+
+    select
+        'raw rows against loaded files' as problem,
+        (select count(*) from source) as expected_rows,
+        (select coalesce(sum(raw_rows), 0) from manifest) as found_rows
+
+    union all
+
+    select
+        'event_ingestion_summary against loaded files' as problem,
+        (select coalesce(sum(raw_rows), 0) from manifest) as expected_rows,
+        (select coalesce(sum(raw_rows), 0) from ingestion_summary) as found_rows
+
+),
+
+final as (
+
+    select * from per_file
+    union all
+    select * from overall
 
 )
 
 select *
-from counts
-where
-    raw_rows != clean_rows + quarantined_rows + dropped_rows
-    or raw_rows != summary_rows
+from final
+where expected_rows != found_rows

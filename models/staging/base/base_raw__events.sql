@@ -1,30 +1,43 @@
-{#- Every raw event row, read once: typed, trimmed, collapsed to one row per
-    distinct content (exact copies are counted, not kept), and given the reason
-    it cannot be used (quarantine_reason; NULL = clean). stg_raw__events keeps
-    the clean rows, quarantined_events the others. Events of customers who asked
-    to be forgotten are left out entirely (counted by event_ingestion_summary).
+{#- Every raw event row ever loaded, read once and checked once: the one
+    stored copy of the events. One row per distinct raw row and source file
+    (raw_copies counts its exact copies there) with its outcome: clean,
+    quarantined (quarantine_reason says why) or exact_duplicate (an equal row
+    of another file is the one kept); plus one 'file' row per loaded file or
+    table load with its size, modification time, rows read and rows erased.
+    stg_raw__events is the clean rows, quarantined_events the held-back ones,
+    event_load_manifest the files.
 
-    Reasons, checked in this order (the first that applies is recorded):
-      missing_event_id, missing_customer, missing_timestamp,
-      unparseable_timestamp (outside the ISO grammar of timestamp_grammar(),
-      or a day that does not exist), implausible_timestamp (before
-      quarantine_earliest_date), future_timestamp (later than the build's
-      start plus quarantine_future_tolerance_hours), unknown_event_type (not
-      in the seed event_types), unknown_campaign_variant (campaign_variant
-      set but not treatment or control), non_numeric_revenue (not a finite
-      number below 10^15), negative_revenue, non_numeric_value
-      (discount_amount not a finite number below 10^15, or quantity not a
-      whole number below 10^9), missing_order_id (an
-      order or refund without one), unknown_customer (absent from the
-      customers source, when there is one: base_raw__customers),
-      conflicting_duplicate (another row has the same event_id and
-      different content: every version is
-      held back, as no one can tell which is right), unknown_refund_order (a
-      refund whose order_id no clean order line has). -#}
-{{ config(materialized='table') }}
+    A build reads only what the load plan (macros/ingestion/event_loads.sql)
+    says is new. The new rows are checked (macros/ingestion/event_checks.sql)
+    together with the stored rows they can change, found by key
+    (row_key: the event_id, or for a row without one its file):
+      - stored rows with the event_id of a new row (an exact copy, or a
+        conflicting version: every version is held back as
+        conflicting_duplicate, as no one can tell which is right);
+      - every held-back row: its reason may have gone away (the customer
+        arrived, the other version was erased, its order arrived, it is no
+        longer in the future), and then it is clean from this build on;
+      - rows of customers who asked to be forgotten, which are deleted (their
+        file's erased_rows counts them);
+      - clean refunds of an order one of those rows belongs to (a refund
+        whose order_id no clean order line has is unknown_refund_order).
+    Rows are replaced by row_key (delete+insert). loaded_at is the build that
+    last changed a row (its outcome or reason): downstream incremental models
+    recompute what those rows touch. -#}
+{{ config(
+    materialized='incremental',
+    on_schema_change='fail',
+    post_hook="{{ drop_rows_of_earlier_loads() }}",
+    **incremental_config(unique_key='row_key')
+) }}
 {%- set raw_events_source = source('raw', 'events') -%}
 {%- do require_source(raw_events_source, 'events', 'raw_events_path') -%}
-{%- set raw_events = raw_reader(raw_events_source) -%}
+{%- set plan = event_load_plan(raw_events_source) -%}
+{%- set incremental = plan.mode == 'incremental' -%}
+{%- if execute -%}
+{%- do log('Raw events (' ~ raw_label(raw_events_source) ~ '): ' ~ plan.why, info=true) -%}
+{%- endif -%}
+{%- set raw_events = event_load_reader(raw_events_source, plan) -%}
 {%- set events_label = 'events (' ~ raw_label(raw_events_source) ~ ')' -%}
 {%- set available = relation_columns(raw_events) -%}
 {%- do require_columns(
@@ -33,18 +46,15 @@
     events_label
 ) -%}
 {%- set has_customers = source_exists(source('raw', 'customers')) -%}
-{%- set tolerance_hours = require_whole_number('quarantine_future_tolerance_hours', 0) -%}
-{%- set earliest_date = date_var_literal('quarantine_earliest_date', 'null for no lower bound') -%}
-{%- set typed_columns = ['occurred_at', 'revenue', 'discount_amount', 'quantity'] -%}
-{%- set content_columns = ['event_id', 'customer_id', 'session_id', 'order_id', 'product_id', 'campaign_id',
-    'event_type', 'campaign_variant', 'category', 'channel', 'occurred_at', 'revenue', 'discount_amount',
-    'quantity', 'unparsed_occurred_at', 'unparsed_revenue', 'unparsed_discount_amount', 'unparsed_quantity'] %}
+{%- set content = event_content_columns() -%}
+{%- set stored_columns = content + ['source_file', 'raw_copies'] -%}
 
 with
 
 source as {{ inline_cte() }} (
 
     select * from {{ raw_events }}
+    {{ event_load_filter(plan) }}
 
 ),
 
@@ -61,8 +71,7 @@ erasure_requests as (
 ),
 
 {% if has_customers -%}
--- customers read and checked once, in base_raw__customers (a row kept with a
--- dropped value still makes its customer known)
+-- customers read and checked once, in base_raw__customers
 known_customers as (
 
     select distinct customer_id
@@ -75,156 +84,245 @@ known_customers as (
 parsed as {{ inline_cte() }} (
 
     select
-        ----------  ids and categories, as trimmed text
-        {% for column in ['event_id', 'customer_id', 'session_id', 'order_id', 'product_id', 'campaign_id'] -%}
-        {{ raw_text(column) if column in available else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as {{ column }},
-        {% endfor -%}
-        {% for column in ['event_type', 'campaign_variant', 'category', 'channel'] -%}
-        {{ 'lower(' ~ raw_text(column) ~ ')' if column in available else 'cast(null as ' ~ dbt.type_string() ~ ')' }}
-            as {{ column }},
-        {% endfor %}
-        ----------  typed values (NULL where the text does not parse)
-        {{ parsed_utc_timestamp(raw_events, 'occurred_at', events_label) }} as occurred_at,
-        {{ parsed_number(raw_events, 'revenue', type_money()) }} as revenue,
-        {{ parsed_number(raw_events, 'discount_amount', type_money()) if 'discount_amount' in available
-           else 'cast(null as ' ~ type_money() ~ ')' }} as discount_amount,
-        {{ parsed_number(raw_events, 'quantity', dbt.type_int(), whole=true) if 'quantity' in available
-           else 'cast(null as ' ~ dbt.type_int() ~ ')' }} as quantity,
+        {{ event_parsed_columns(raw_events, available, events_label) }},
+        {{ event_source_file(raw_events_source, plan) }} as source_file,
+        {{ ('cast(' ~ plan.loaded_at_column ~ ' as ' ~ dbt.type_timestamp() ~ ')') if plan.loaded_at_column
+           else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' }} as source_loaded_at
 
-        ----------  the raw values of the typed columns, as delivered
-        {% for column in typed_columns -%}
-        {{ column if column in available else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as delivered_{{ column }}
-        {%- if not loop.last %},{% endif %}
-        {% endfor %}
     from source
 
 ),
 
-normalized as {{ inline_cte() }} (
+read_rows as {{ inline_cte() }} (
 
     select
-        parsed.event_id,
-        parsed.customer_id,
-        parsed.session_id,
-        parsed.order_id,
-        parsed.product_id,
-        parsed.campaign_id,
-        parsed.event_type,
-        parsed.campaign_variant,
-        parsed.category,
-        parsed.channel,
-        parsed.occurred_at,
-        parsed.revenue,
-        parsed.discount_amount,
-        parsed.quantity,
-        -- the text of a typed value that is missing or did not parse ('' is missing)
-        case when parsed.occurred_at is null then {{ raw_text('parsed.delivered_occurred_at') }} end
-            as unparsed_occurred_at,
-        case when parsed.revenue is null then {{ raw_text('parsed.delivered_revenue') }} end
-            as unparsed_revenue,
-        case when parsed.discount_amount is null then {{ raw_text('parsed.delivered_discount_amount') }} end
+        {% for column in content[:14] -%}
+        parsed.{{ column }},
+        {% endfor -%}
+        case when parsed.occurred_at is null then parsed.delivered_occurred_at end as unparsed_occurred_at,
+        case when parsed.revenue is null then parsed.delivered_revenue end as unparsed_revenue,
+        case when parsed.discount_amount is null then parsed.delivered_discount_amount end
             as unparsed_discount_amount,
-        case when parsed.quantity is null then {{ raw_text('parsed.delivered_quantity') }} end
-            as unparsed_quantity
+        case when parsed.quantity is null then parsed.delivered_quantity end as unparsed_quantity,
+        parsed.source_file,
+        parsed.source_loaded_at,
+        erasure_requests.customer_id is not null as is_erased
 
     from parsed
     left join erasure_requests
         on parsed.customer_id = erasure_requests.customer_id
-    where erasure_requests.customer_id is null
 
 ),
 
--- event ids on more than one raw row: only these need the (costlier) comparison of contents
-repeated_ids as (
-
-    select event_id
-    from normalized
-    where event_id is not null
-    group by event_id
-    having count(*) > 1
-
-),
-
-flagged as {{ inline_cte() }} (
+-- rows read per file or load: the 'file' rows count them
+read_files as (
 
     select
-        normalized.*,
-        repeated_ids.event_id is not null or normalized.event_id is null as needs_comparison
+        source_file,
+        count(*) as raw_rows,
+        sum(case when is_erased then 1 else 0 end) as erased_rows,
+        max(source_loaded_at) as last_loaded_at
 
-    from normalized
-    left join repeated_ids
-        on normalized.event_id = repeated_ids.event_id
+    from read_rows
+    group by source_file
 
 ),
 
--- rows equal in every value are exact copies: one row per distinct content
-compared_rows as (
+-- one row per distinct row and file; exact copies counted
+new_rows as {{ inline_cte() }} (
 
     select
-        {{ content_columns | join(',\n        ') }},
+        {{ stored_columns[:-1] | join(',\n        ') }},
         count(*) as raw_copies
 
-    from flagged
-    where needs_comparison
+    from read_rows
+    where not is_erased
     group by
-        {{ content_columns | join(',\n        ') }}
+        {{ stored_columns[:-1] | join(',\n        ') }}
 
 ),
 
-distinct_rows as {{ inline_cte() }} (
+{% if incremental -%}
+stored as {{ inline_cte() }} (
+
+    select * from {{ this }}
+
+),
+
+-- stored rows that the new rows, a quarantine reason going away or an
+-- erasure request can change
+first_keys as (
+
+    select coalesce(event_id, '(no event_id) ' || source_file) as row_key
+    from new_rows
+
+    union
+
+    select row_key
+    from stored
+    where outcome = 'quarantined'
+
+    union
+
+    select stored.row_key
+    from stored
+    inner join erasure_requests
+        on stored.customer_id = erasure_requests.customer_id
+
+    union
+
+    select '(file) ' || stored.source_file
+    from stored
+    inner join erasure_requests
+        on stored.customer_id = erasure_requests.customer_id
+
+),
+
+touched_orders as (
+
+    select order_id
+    from new_rows
+    where order_id is not null
+
+    union
+
+    select stored.order_id
+    from stored
+    inner join first_keys
+        on stored.row_key = first_keys.row_key
+    where stored.order_id is not null
+
+),
+
+touched_keys as (
+
+    select row_key from first_keys
+
+    union
+
+    -- clean refunds of an order a touched row belongs to
+    select stored.row_key
+    from stored
+    inner join touched_orders
+        on stored.order_id = touched_orders.order_id
+    where stored.outcome = 'clean' and stored.event_type = 'order_refunded'
+
+),
+
+touched_stored as {{ inline_cte() }} (
 
     select
-        {{ content_columns | join(',\n        ') }},
-        1 as raw_copies,
-        1 as event_id_versions
+        stored.*,
+        erasure_requests.customer_id is not null as is_erased
 
-    from flagged
-    where not needs_comparison
+    from stored
+    inner join touched_keys
+        on stored.row_key = touched_keys.row_key
+    left join erasure_requests
+        on stored.customer_id = erasure_requests.customer_id
+
+),
+
+-- stored rows of customers who asked to be forgotten, per file
+erased_since as (
+
+    select
+        source_file,
+        sum(raw_copies) as erased_rows
+
+    from touched_stored
+    where is_erased and outcome != 'file'
+    group by source_file
+
+),
+{%- endif %}
+
+candidates as {{ inline_cte() }} (
+
+    select
+        {{ stored_columns | join(',\n        ') }},
+        coalesce(event_id, '(no event_id) ' || source_file) as row_key,
+        cast(null as {{ dbt.type_string() }}) as stored_outcome,
+        cast(null as {{ dbt.type_string() }}) as stored_reason,
+        cast(null as {{ dbt.type_timestamp() }}) as stored_loaded_at
+
+    from new_rows
+    {%- if incremental %}
 
     union all
 
     select
-        {{ content_columns | join(',\n        ') }},
-        raw_copies,
-        count(*) over (partition by event_id) as event_id_versions
+        {{ stored_columns | join(',\n        ') }},
+        row_key,
+        outcome as stored_outcome,
+        quarantine_reason as stored_reason,
+        loaded_at as stored_loaded_at
 
-    from compared_rows
+    from touched_stored
+    where outcome != 'file' and not is_erased
+    {%- endif %}
 
 ),
 
-checked_rows as {{ inline_cte() }} (
+-- keys on more than one row (exact copies in another file, conflicting
+-- versions): only these need their contents compared
+repeated_keys as (
+
+    select row_key
+    from candidates
+    group by row_key
+    having count(*) > 1
+
+),
+
+ranked_versions as (
 
     select
-        distinct_rows.*,
-        case
-            when distinct_rows.event_id is null then 'missing_event_id'
-            when distinct_rows.customer_id is null then 'missing_customer'
-            when distinct_rows.unparsed_occurred_at is not null then 'unparseable_timestamp'
-            when distinct_rows.occurred_at is null then 'missing_timestamp'
-            {% if earliest_date is not none -%}
-            when distinct_rows.occurred_at < {{ earliest_date }} then 'implausible_timestamp'
-            {% endif -%}
-            when distinct_rows.occurred_at > {{ dbt.dateadd('hour', tolerance_hours, build_started_at()) }}
-                then 'future_timestamp'
-            when event_types.event_type is null then 'unknown_event_type'
-            when distinct_rows.campaign_variant not in ('treatment', 'control') then 'unknown_campaign_variant'
-            when distinct_rows.unparsed_revenue is not null then 'non_numeric_revenue'
-            when distinct_rows.revenue < 0 then 'negative_revenue'
-            when distinct_rows.unparsed_discount_amount is not null
-                or distinct_rows.unparsed_quantity is not null then 'non_numeric_value'
-            when distinct_rows.event_type in ('order_completed', 'order_refunded')
-                and distinct_rows.order_id is null then 'missing_order_id'
-            {% if has_customers -%}
-            when known_customers.customer_id is null then 'unknown_customer'
-            {%- endif %}
-        end as row_reason
+        candidates.*,
+        min(candidates.source_file) over (partition by {{ content | join(', ') }}) as kept_file,
+        dense_rank() over (partition by candidates.row_key order by {{ content | join(', ') }}) as version
 
-    from distinct_rows
+    from candidates
+    inner join repeated_keys
+        on candidates.row_key = repeated_keys.row_key
+
+),
+
+versioned as {{ inline_cte() }} (
+
+    select
+        candidates.*,
+        candidates.source_file as kept_file,
+        1 as event_id_versions
+
+    from candidates
+    left join repeated_keys
+        on candidates.row_key = repeated_keys.row_key
+    where repeated_keys.row_key is null
+
+    union all
+
+    select
+        {{ (stored_columns + ['row_key', 'stored_outcome', 'stored_reason', 'stored_loaded_at', 'kept_file'])
+           | join(',\n        ') }},
+        max(version) over (partition by row_key) as event_id_versions
+
+    from ranked_versions
+
+),
+
+checked as {{ inline_cte() }} (
+
+    select
+        versioned.*,
+        {{ event_row_reason('versioned', has_customers) | indent(8) }} as row_reason
+
+    from versioned
     left join event_types
-        on distinct_rows.event_type = event_types.event_type
+        on versioned.event_type = event_types.event_type
     {% if has_customers -%}
     left join known_customers
-        on distinct_rows.customer_id = known_customers.customer_id
+        on versioned.customer_id = known_customers.customer_id
     {%- endif %}
 
 ),
@@ -232,13 +330,21 @@ checked_rows as {{ inline_cte() }} (
 versions_checked as {{ inline_cte() }} (
 
     select
-        checked_rows.*,
+        checked.*,
         case
-            when checked_rows.row_reason is not null then checked_rows.row_reason
-            when checked_rows.event_id_versions > 1 then 'conflicting_duplicate'
+            when checked.row_reason is not null then checked.row_reason
+            when checked.event_id_versions > 1 then 'conflicting_duplicate'
         end as event_reason
 
-    from checked_rows
+    from checked
+
+),
+
+refunded_orders as (
+
+    select distinct order_id
+    from versions_checked
+    where event_reason is null and event_type = 'order_refunded'
 
 ),
 
@@ -247,42 +353,29 @@ clean_orders as (
     select distinct order_id
     from versions_checked
     where event_reason is null and event_type = 'order_completed'
+    {%- if incremental %}
+
+    union
+
+    -- clean order lines stored earlier and not rechecked now
+    select stored.order_id
+    from stored
+    inner join refunded_orders
+        on stored.order_id = refunded_orders.order_id
+    left join touched_keys
+        on stored.row_key = touched_keys.row_key
+    where
+        stored.outcome = 'clean'
+        and stored.event_type = 'order_completed'
+        and touched_keys.row_key is null
+    {%- endif %}
 
 ),
 
-final as (
+outcomes as {{ inline_cte() }} (
 
     select
-        ----------  ids
-        versions_checked.event_id,
-        versions_checked.customer_id,
-        versions_checked.session_id,
-        versions_checked.order_id,
-        versions_checked.product_id,
-        versions_checked.campaign_id,
-        versions_checked.campaign_variant,
-
-        ----------  categories
-        versions_checked.event_type,
-        versions_checked.category,
-        versions_checked.channel,
-
-        ----------  numerics
-        versions_checked.revenue,
-        versions_checked.discount_amount,
-        versions_checked.quantity,
-
-        ----------  timestamps
-        versions_checked.occurred_at,
-
-        ----------  text of typed values that did not parse
-        versions_checked.unparsed_occurred_at,
-        versions_checked.unparsed_revenue,
-        versions_checked.unparsed_discount_amount,
-        versions_checked.unparsed_quantity,
-
-        ----------  checks
-        cast(versions_checked.raw_copies as {{ dbt.type_bigint() }}) as raw_copies,
+        versions_checked.*,
         case
             when versions_checked.event_reason is not null then versions_checked.event_reason
             when versions_checked.event_type = 'order_refunded' and clean_orders.order_id is null
@@ -292,6 +385,125 @@ final as (
     from versions_checked
     left join clean_orders
         on versions_checked.order_id = clean_orders.order_id
+
+),
+
+event_rows as {{ inline_cte() }} (
+
+    select
+        row_key,
+        source_file,
+        case
+            when source_file != kept_file then 'exact_duplicate'
+            when quarantine_reason is null then 'clean'
+            else 'quarantined'
+        end as outcome,
+        case when source_file = kept_file then quarantine_reason end as quarantine_reason,
+        raw_copies,
+        stored_outcome,
+        stored_reason,
+        stored_loaded_at,
+        {{ content | join(',\n        ') }}
+
+    from outcomes
+
+),
+
+file_rows as (
+
+    {% if plan.kind == 'files' -%}
+    select
+        files.path as source_file,
+        coalesce(read_files.raw_rows, 0) as raw_rows,
+        files.size as file_size,
+        files.modified_at as file_modified_at,
+        coalesce(read_files.erased_rows, 0) as erased_rows
+
+    from ({{ event_load_files(plan) | indent(8) }}) as files
+    left join read_files
+        on files.path = read_files.source_file
+    {%- else -%}
+    select
+        source_file,
+        raw_rows,
+        cast(null as {{ dbt.type_bigint() }}) as file_size,
+        last_loaded_at as file_modified_at,
+        erased_rows
+
+    from read_files
+    {%- endif %}
+    {%- if incremental %}
+
+    union all
+
+    select
+        touched_stored.source_file,
+        touched_stored.raw_copies as raw_rows,
+        touched_stored.file_size,
+        touched_stored.file_modified_at,
+        touched_stored.erased_rows + erased_since.erased_rows as erased_rows
+
+    from touched_stored
+    inner join erased_since
+        on touched_stored.source_file = erased_since.source_file
+    where touched_stored.outcome = 'file'
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        ----------  keys
+        event_rows.row_key,
+        event_rows.source_file,
+
+        ----------  outcome
+        event_rows.outcome,
+        event_rows.quarantine_reason,
+        cast(event_rows.raw_copies as {{ dbt.type_bigint() }}) as raw_copies,
+
+        ----------  the event
+        {% for column in content -%}
+        event_rows.{{ column }},
+        {% endfor -%}
+        cast(event_rows.occurred_at as date) as occurred_on,
+
+        ----------  files
+        cast(null as {{ dbt.type_bigint() }}) as file_size,
+        cast(null as {{ dbt.type_timestamp() }}) as file_modified_at,
+        cast(null as {{ dbt.type_bigint() }}) as erased_rows,
+
+        ----------  load
+        '{{ plan.mode }}' as load_mode,
+        case
+            when event_rows.stored_outcome = event_rows.outcome
+                and coalesce(event_rows.stored_reason, '') = coalesce(event_rows.quarantine_reason, '')
+                then event_rows.stored_loaded_at
+            else {{ build_started_at() }}
+        end as loaded_at
+
+    from event_rows
+
+    union all
+
+    select
+        '(file) ' || file_rows.source_file as row_key,
+        file_rows.source_file,
+        'file' as outcome,
+        cast(null as {{ dbt.type_string() }}) as quarantine_reason,
+        cast(file_rows.raw_rows as {{ dbt.type_bigint() }}) as raw_copies,
+        {% for column in content -%}
+        null as {{ column }},
+        {% endfor -%}
+        cast(null as date) as occurred_on,
+        cast(file_rows.file_size as {{ dbt.type_bigint() }}) as file_size,
+        cast(file_rows.file_modified_at as {{ dbt.type_timestamp() }}) as file_modified_at,
+        cast(file_rows.erased_rows as {{ dbt.type_bigint() }}) as erased_rows,
+        '{{ plan.mode }}' as load_mode,
+        {{ build_started_at() }} as loaded_at
+
+    from file_rows
 
 )
 
