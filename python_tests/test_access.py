@@ -17,7 +17,7 @@ NOT_FOR_BI = [
     "raw.events", "raw.customers", "raw.consents", "staging.stg_raw__events", "staging.stg_raw__customers",
     "staging.stg_raw__consents", "intermediate.int_customer_emails_hashed",
     "intermediate.int_orders_netted", "intermediate.int_events_observed", "seeds.event_types",
-    "snapshots.customer_segments_snapshot", "staging.base_raw__events", "intermediate.int_events_loaded",
+    "snapshots.customer_segments_snapshot", "staging.base_raw__events", "quarantine.event_load_manifest",
     "quarantine.quarantined_events", "quarantine.event_ingestion_summary",
 ]
 

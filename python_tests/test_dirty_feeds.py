@@ -241,7 +241,7 @@ def test_postgres_typed_columns_out_of_range(postgres_cluster, tmp_path):
             ('p5', 'c1', 'order_completed', '2024-03-01 10:00', 'o5', 10.5, 2),
             ('p6', 'c1', 'page_view', '0001-01-01 00:00', null, null, null)""")
     conn.close()
-    wh.build(["--select", "+quarantined_events", "+stg_raw__events", "+event_ingestion_summary",
+    wh.build(["--select", "+quarantined_events", "+stg_raw__events", "+event_ingestion_summary", "+event_load_manifest",
               "assert_raw_events_reconcile", "--indirect-selection", "cautious"])
     assert reasons(wh, "quarantined_events") == {"non_numeric_revenue": 3, "non_numeric_value": 1,
                                                  "implausible_timestamp": 1}
@@ -265,7 +265,7 @@ def test_typed_parquet_non_finite_and_overflow(tmp_path):
     })
     pq.write_table(table, events)
     wh = duck_warehouse(tmp_path / "duck", events, None)
-    wh.build(["--select", "+quarantined_events", "+stg_raw__events", "+event_ingestion_summary",
+    wh.build(["--select", "+quarantined_events", "+stg_raw__events", "+event_ingestion_summary", "+event_load_manifest",
               "assert_raw_events_reconcile", "--indirect-selection", "cautious"])
     assert reasons(wh, "quarantined_events") == {"non_numeric_revenue": 3, "non_numeric_value": 1,
                                                  "implausible_timestamp": 1}
@@ -283,7 +283,7 @@ def test_bad_value_after_the_csv_sample(tmp_path):
     rows[27_000][5] = "abc"
     events = write_csv(tmp_path / "events.csv", COLUMNS, rows)
     wh = duck_warehouse(tmp_path / "duck", events, None)
-    wh.build(["--select", "+quarantined_events", "+stg_raw__events", "+event_ingestion_summary",
+    wh.build(["--select", "+quarantined_events", "+stg_raw__events", "+event_ingestion_summary", "+event_load_manifest",
               "assert_raw_events_reconcile", "--indirect-selection", "cautious"])
     assert reasons(wh, "quarantined_events") == {"unparseable_timestamp": 1, "non_numeric_revenue": 1}
     assert wh.query("select count(*) as n from staging.stg_raw__events").n[0] == 29_998

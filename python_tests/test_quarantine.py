@@ -142,7 +142,7 @@ def test_erased_customers_are_counted_not_quarantined(battery_files, tmp_path):
     workdir, events, customers = battery_files
     erasure = write_csv(tmp_path / "erasure.csv", ["customer_id"], [["c2"]])
     wh = duck_warehouse(tmp_path / "duck", events, customers, raw_erasure_requests_path=str(erasure))
-    wh.build(["--select", "+event_ingestion_summary", "+quarantined_events", "+stg_raw__events",
+    wh.build(["--select", "+event_ingestion_summary", "+event_load_manifest", "+quarantined_events", "+stg_raw__events",
               "assert_raw_events_reconcile", "--indirect-selection", "cautious"])
     summary = wh.query("select outcome, sum(raw_rows) as n from quarantine.event_ingestion_summary group by 1")
     by_outcome = summary.set_index("outcome")["n"].to_dict()
@@ -206,7 +206,7 @@ def test_postgres_text_columns_give_the_same_quarantine(battery, postgres_cluste
                         [value if value != "" else None for value in row])
         cur.execute("insert into raw_battery.customers values ('c1', '2024-01-01'), ('c2', '2024-02-01')")
     conn.close()
-    wh.build(["--select", "+event_ingestion_summary", "+quarantined_events", "+stg_raw__events",
+    wh.build(["--select", "+event_ingestion_summary", "+event_load_manifest", "+quarantined_events", "+stg_raw__events",
               "assert_raw_events_reconcile", "--indirect-selection", "cautious"])
     sql_reasons = "select quarantine_reason, count(*) as n from quarantine.quarantined_events group by 1 order by 1"
     pg = wh.query(sql_reasons)

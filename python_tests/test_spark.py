@@ -51,15 +51,17 @@ MARTS = {
     "cart_abandonment_audience": None,
     "segment_audience_exports": None,
 }
-# Columns stamped with the build's start time differ between any two builds.
-BUILD_TIME_COLUMNS = ["detected_at", "loaded_at"]
+# Columns stamped with the build's start time differ between any two builds;
+# source_file names the file on DuckDB and the registered table on Spark.
+BUILD_TIME_COLUMNS = ["detected_at", "loaded_at", "source_file"]
 OTHER_TABLES = {
     "quarantine.event_ingestion_summary": None,
-    "intermediate.int_events_loaded": ["event_id"],
+    "staging.stg_raw__events": ["event_id"],
+    "quarantine.quarantined_events": None,
     "intermediate.int_orders_netted": ["order_id"],
 }
-INCREMENTAL = {"int_events_loaded": ["event_id"], "int_orders_netted": ["order_id"]}
-INCREMENTAL_SELECT = ["--select", "+int_orders_netted", "+int_events_loaded"]
+INCREMENTAL = {"staging.stg_raw__events": ["event_id"], "intermediate.int_orders_netted": ["order_id"]}
+INCREMENTAL_SELECT = ["--select", "+int_orders_netted", "+stg_raw__events"]
 
 
 @dataclass
@@ -214,18 +216,18 @@ def test_spark_incremental_run_equals_a_full_refresh(spark_small, small_data):
     # the same Parquet schema as the first file (Spark reads the folder as one table)
     pq.write_table(pa.Table.from_pandas(batch, schema=pq.read_schema(original), preserve_index=False),
                    Path(spark_small.vars["raw_events_path"]) / "batch_02.parquet")
-    before = {model: spark_small.frames[f"intermediate.{model}"] for model in INCREMENTAL}
+    before = {model: spark_small.frames[model] for model in INCREMENTAL}
 
     spark_small.dbt(["run", *INCREMENTAL_SELECT], "incremental run")
-    incremental = {model: spark_small.table(f"intermediate.{model}") for model in INCREMENTAL}
+    incremental = {model: spark_small.table(model) for model in INCREMENTAL}
     spark_small.dbt(["run", *INCREMENTAL_SELECT, "--full-refresh"], "full refresh")
-    full = {model: spark_small.table(f"intermediate.{model}") for model in INCREMENTAL}
+    full = {model: spark_small.table(model) for model in INCREMENTAL}
 
     # the new batch was loaded (new and late events, new orders) ...
-    loaded = set(incremental["int_events_loaded"]["event_id"])
+    loaded = set(incremental["staging.stg_raw__events"]["event_id"])
     assert any(event_id.endswith("-later") for event_id in loaded)
     assert any(event_id.endswith("-late") for event_id in loaded)
-    assert len(incremental["int_orders_netted"]) > len(before["int_orders_netted"])
+    assert len(incremental["intermediate.int_orders_netted"]) > len(before["intermediate.int_orders_netted"])
     # ... and the incremental tables equal a full refresh on the same raw data
     for model, keys in INCREMENTAL.items():
         columns = [column for column in full[model].columns if column not in BUILD_TIME_COLUMNS]
@@ -247,7 +249,7 @@ def test_spark_quarantines_dirty_feeds_like_duckdb(tmp_path):
                                                   "raw_customers_path": str(customers),
                                                   "raw_consents_path": str(consents)})
     wh.dbt(["build", "--select", "+quarantined_events", "+quarantined_customers", "+quarantined_consents",
-            "+int_events_loaded", "+event_ingestion_summary", "--exclude-resource-type", "unit_test"], "dirty feeds")
+            "+stg_raw__events", "+event_ingestion_summary", "+event_load_manifest", "--exclude-resource-type", "unit_test"], "dirty feeds")
 
     def reasons(table: str) -> dict:
         return wh.table(f"quarantine.{table}")["quarantine_reason"].value_counts().sort_index().to_dict()
@@ -256,7 +258,7 @@ def test_spark_quarantines_dirty_feeds_like_duckdb(tmp_path):
         pd.Series([o for _, o, _ in EVENTS if o != "clean"]).value_counts().sort_index().to_dict()
     assert reasons("quarantined_customers") == {c[3]: 1 for c in CUSTOMERS if c[3]}
     assert reasons("quarantined_consents") == {c[4]: 1 for c in CONSENTS if c[4]}
-    clean = wh.table("intermediate.int_events_loaded")
+    clean = wh.table("staging.stg_raw__events")
     times = dict(zip(clean.event_id, [pd.Timestamp(t) for t in clean.occurred_at]))
     assert times == {r[0]: pd.Timestamp(t) for r, o, t in EVENTS if o == "clean"}
 

@@ -65,6 +65,7 @@
     {%- for row in listing.rows -%}
         {%- do present.append({'path': row[0], 'size': row[1], 'modified_at': row[2]}) -%}
     {%- endfor -%}
+    {%- do plan.update({'present': present}) -%}
     {%- if not is_incremental() or not event_loads_compatible() -%}
         {%- do plan.update({'files': present, 'why': 'full load of ' ~ present | length ~ ' file(s)'}) -%}
         {{ return(plan) }}
@@ -119,8 +120,9 @@
     {%- if plan.kind == 'files' -%}
         {%- set files = plan.files if plan.files else [] -%}
         {%- if not execute or not files -%}
-            {#- nothing new: the first file gives the columns, no rows -#}
-            {%- set first = raw_file_location(relation) -%}
+            {#- nothing new: one file gives the columns, and no row is read -#}
+            {%- set present = plan.get('present') or [] -%}
+            {%- set first = present[0].path if present else raw_file_location(relation) -%}
             {{ return('(select * from ' ~ event_files_reader([first]) ~ ' where 1 = 0)') }}
         {%- endif -%}
         {{ return(event_files_reader(files | map(attribute='path') | list)) }}
@@ -128,8 +130,8 @@
     {{ return(raw_reader(relation)) }}
 {%- endmacro %}
 
-{#- DuckDB: read a list of files (one format) as text, with their path in the
-    column filename. -#}
+{#- DuckDB: read a list of files (one format), CSV as text, with each row's
+    file path in the column event_source_file_column(). -#}
 {% macro event_files_reader(paths) -%}
     {%- set quoted = [] -%}
     {%- for path in paths -%}
@@ -137,16 +139,21 @@
     {%- endfor -%}
     {%- set lowered = paths[0] | lower -%}
     {%- if lowered.endswith('.csv') or lowered.endswith('.csv.gz') or lowered.endswith('.tsv') -%}
-        {{ return('read_csv([' ~ quoted | join(', ') ~ '], all_varchar = true, header = true, union_by_name = true, filename = true)') }}
+        {{ return('read_csv([' ~ quoted | join(', ') ~ '], all_varchar = true, header = true, union_by_name = true, filename = \'' ~ event_source_file_column() ~ '\')') }}
     {%- endif -%}
-    {{ return('read_parquet([' ~ quoted | join(', ') ~ '], union_by_name = true, filename = true)') }}
+    {{ return('read_parquet([' ~ quoted | join(', ') ~ '], union_by_name = true, filename = \'' ~ event_source_file_column() ~ '\')') }}
+{%- endmacro %}
+
+{#- The column the file reader adds with each row's path (a name no feed uses). -#}
+{% macro event_source_file_column() -%}
+    {{ return('segwh_source_file') }}
 {%- endmacro %}
 
 {#- The source_file of a raw row: its path for files; for a table, the table
     (and, with a load-timestamp column, the build that read it). -#}
 {% macro event_source_file(relation, plan) -%}
     {%- if plan.kind == 'files' -%}
-        {{ return('filename') }}
+        {{ return(event_source_file_column()) }}
     {%- endif -%}
     {%- set label = raw_label(relation) -%}
     {%- if plan.loaded_at_column -%}

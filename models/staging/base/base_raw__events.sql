@@ -17,8 +17,8 @@
       - every held-back row: its reason may have gone away (the customer
         arrived, the other version was erased, its order arrived, it is no
         longer in the future), and then it is clean from this build on;
-      - rows of customers who asked to be forgotten, which are deleted (their
-        file's erased_rows counts them);
+      - rows of customers who asked to be forgotten: their file's erased_rows
+        counts them and the post-hook forget_erased_customers deletes them;
       - clean refunds of an order one of those rows belongs to (a refund
         whose order_id no clean order line has is unknown_refund_order).
     Rows are replaced by row_key (delete+insert). loaded_at is the build that
@@ -27,7 +27,7 @@
 {{ config(
     materialized='incremental',
     on_schema_change='fail',
-    post_hook="{{ drop_rows_of_earlier_loads() }}",
+    post_hook=["{{ drop_rows_of_earlier_loads() }}", "{{ forget_erased_customers() }}"],
     **incremental_config(unique_key='row_key')
 ) }}
 {%- set raw_events_source = source('raw', 'events') -%}
@@ -39,7 +39,7 @@
 {%- endif -%}
 {%- set raw_events = event_load_reader(raw_events_source, plan) -%}
 {%- set events_label = 'events (' ~ raw_label(raw_events_source) ~ ')' -%}
-{%- set available = relation_columns(raw_events) -%}
+{%- set available = relation_columns(raw_events) | reject('equalto', event_source_file_column()) | list -%}
 {%- do require_columns(
     available,
     ['event_id', 'customer_id', 'event_type', 'occurred_at', 'order_id', 'revenue'],
@@ -128,17 +128,15 @@ read_files as (
 
 ),
 
--- one row per distinct row and file; exact copies counted
+-- the rows read, not erased (exact copies are counted further down)
 new_rows as {{ inline_cte() }} (
 
     select
         {{ stored_columns[:-1] | join(',\n        ') }},
-        count(*) as raw_copies
+        1 as raw_copies
 
     from read_rows
     where not is_erased
-    group by
-        {{ stored_columns[:-1] | join(',\n        ') }}
 
 ),
 
@@ -264,8 +262,8 @@ candidates as {{ inline_cte() }} (
 
 ),
 
--- keys on more than one row (exact copies in another file, conflicting
--- versions): only these need their contents compared
+-- keys on more than one row (exact copies, conflicting versions): only these
+-- need their contents compared
 repeated_keys as (
 
     select row_key
@@ -275,16 +273,31 @@ repeated_keys as (
 
 ),
 
+-- one row per distinct row and file, its exact copies counted
+distinct_repeated as (
+
+    select
+        {{ (stored_columns[:-1] + ['row_key']) | join(',\n        ') }},
+        sum(raw_copies) as raw_copies,
+        max(stored_outcome) as stored_outcome,
+        max(stored_reason) as stored_reason,
+        max(stored_loaded_at) as stored_loaded_at
+
+    from candidates
+    where row_key in (select repeated_keys.row_key from repeated_keys)
+    group by
+        {{ (stored_columns[:-1] + ['row_key']) | join(',\n        ') }}
+
+),
+
 ranked_versions as (
 
     select
-        candidates.*,
-        min(candidates.source_file) over (partition by {{ content | join(', ') }}) as kept_file,
-        dense_rank() over (partition by candidates.row_key order by {{ content | join(', ') }}) as version
+        distinct_repeated.*,
+        min(source_file) over (partition by {{ content | join(', ') }}) as kept_file,
+        dense_rank() over (partition by row_key order by {{ content | join(', ') }}) as version
 
-    from candidates
-    inner join repeated_keys
-        on candidates.row_key = repeated_keys.row_key
+    from distinct_repeated
 
 ),
 
