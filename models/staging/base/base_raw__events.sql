@@ -294,8 +294,13 @@ ranked_versions as (
 
     select
         distinct_repeated.*,
-        min(source_file) over (partition by {{ content | join(', ') }}) as kept_file,
-        dense_rank() over (partition by row_key order by {{ content | join(', ') }}) as version
+        min(distinct_repeated.source_file) over (
+            partition by distinct_repeated.{{ content | join(', distinct_repeated.') }}
+        ) as kept_file,
+        dense_rank() over (
+            partition by distinct_repeated.row_key
+            order by distinct_repeated.{{ content | join(', distinct_repeated.') }}
+        ) as version_rank
 
     from distinct_repeated
 
@@ -318,7 +323,7 @@ versioned as {{ inline_cte() }} (
     select
         {{ (stored_columns + ['row_key', 'stored_outcome', 'stored_reason', 'stored_loaded_at', 'kept_file'])
            | join(',\n        ') }},
-        max(version) over (partition by row_key) as event_id_versions
+        max(version_rank) over (partition by row_key) as event_id_versions
 
     from ranked_versions
 
@@ -353,6 +358,7 @@ versions_checked as {{ inline_cte() }} (
 
 ),
 
+{% if incremental -%}
 refunded_orders as (
 
     select distinct order_id
@@ -360,6 +366,7 @@ refunded_orders as (
     where event_reason is null and event_type = 'order_refunded'
 
 ),
+{%- endif %}
 
 clean_orders as (
 
