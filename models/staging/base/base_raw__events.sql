@@ -176,6 +176,13 @@ first_keys as (
 
 ),
 
+-- the stored rows with those keys (one scan of the stored keys)
+first_stored as (
+
+    {{ stored_rows_with_keys('first_keys') | indent(4) }}
+
+),
+
 touched_orders as (
 
     select order_id
@@ -184,40 +191,47 @@ touched_orders as (
 
     union
 
-    select stored.order_id
-    from stored
-    inner join first_keys
-        on stored.row_key = first_keys.row_key
-    where stored.order_id is not null
+    select order_id
+    from first_stored
+    where order_id is not null
+
+),
+
+-- clean refunds of an order a touched row belongs to
+refunds_stored as (
+
+    select clean_refunds.*
+    from (
+        {{ stored_rows_with_keys('touched_orders', 'order_id',
+                                 "stored.outcome = 'clean' and stored.event_type = 'order_refunded'") | indent(8) }}
+    ) as clean_refunds
+    left join first_keys
+        on clean_refunds.row_key = first_keys.row_key
+    where first_keys.row_key is null
 
 ),
 
 touched_keys as (
 
     select row_key from first_keys
-
     union
-
-    -- clean refunds of an order a touched row belongs to
-    select stored.row_key
-    from stored
-    inner join touched_orders
-        on stored.order_id = touched_orders.order_id
-    where stored.outcome = 'clean' and stored.event_type = 'order_refunded'
+    select row_key from refunds_stored
 
 ),
 
-touched_stored as {{ inline_cte() }} (
+touched_stored as (
 
     select
-        stored.*,
+        rechecked.*,
         erasure_requests.customer_id is not null as is_erased
 
-    from stored
-    inner join touched_keys
-        on stored.row_key = touched_keys.row_key
+    from (
+        select * from first_stored
+        union all
+        select * from refunds_stored
+    ) as rechecked
     left join erasure_requests
-        on stored.customer_id = erasure_requests.customer_id
+        on rechecked.customer_id = erasure_requests.customer_id
 
 ),
 
