@@ -197,10 +197,10 @@ touched_orders as (
 
 ),
 
--- clean refunds of an order a touched row belongs to
-refunds_stored as (
+-- keys of the clean refunds of an order a touched row belongs to
+refund_keys as (
 
-    select clean_refunds.*
+    select distinct clean_refunds.row_key
     from (
         {{ stored_rows_with_keys('touched_orders', 'order_id',
                                  "stored.outcome = 'clean' and stored.event_type = 'order_refunded'") | indent(8) }}
@@ -208,6 +208,13 @@ refunds_stored as (
     left join first_keys
         on clean_refunds.row_key = first_keys.row_key
     where first_keys.row_key is null
+
+),
+
+-- every stored row with those keys (a copy kept from another file too)
+refunds_stored as (
+
+    {{ stored_rows_with_keys('refund_keys') | indent(4) }}
 
 ),
 
