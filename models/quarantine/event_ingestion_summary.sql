@@ -2,7 +2,8 @@
     quarantined per reason, exact_duplicate, erased). The rows add up to the
     raw rows of the loaded files (event_load_manifest; tested by
     tests/singular/assert_raw_events_reconcile.sql). A view on
-    base_raw__events: always the current state. -#}
+    base_raw__events (clean and quarantined rows) and event_load_manifest
+    (exact copies and erased rows, counted per file): always current. -#}
 {{ config(materialized='view') }}
 
 with
@@ -26,18 +27,21 @@ kept as (
 
 ),
 
+-- exact copies and erased rows, counted per file once, in event_load_manifest
+loaded_files as (
+
+    select * from {{ ref('event_load_manifest') }}
+
+),
+
 duplicates as (
 
-    -- every copy of a row kept in another file, and every copy beyond the
-    -- first of a kept row
     select
         'exact_duplicate' as outcome,
         '(none)' as quarantine_reason,
-        coalesce(sum(case when outcome = 'exact_duplicate' then raw_copies else raw_copies - 1 end), 0)
-            as raw_rows
+        coalesce(sum(exact_duplicate_rows), 0) as raw_rows
 
-    from checked_events
-    where outcome in ('clean', 'quarantined', 'exact_duplicate')
+    from loaded_files
 
 ),
 
@@ -48,8 +52,7 @@ erased as (
         '(none)' as quarantine_reason,
         coalesce(sum(erased_rows), 0) as raw_rows
 
-    from checked_events
-    where outcome = 'file'
+    from loaded_files
 
 ),
 
