@@ -1,7 +1,8 @@
 """PostgreSQL access: the bi_reader role (dbt grants on the marts, USAGE on the
 marts schema from the build) reads every segment table and nothing else: not
-raw, staging, quarantine, intermediate, seeds or the snapshot. A BI login is a member of
-the group role, as a DBA would set it up."""
+raw, staging, quarantine, intermediate, seeds, the snapshot, nor any schema
+added later (every relation outside the marts is tried). A BI login is a
+member of the group role, as a DBA would set it up."""
 
 from __future__ import annotations
 
@@ -36,11 +37,43 @@ def bi_login(pg_demo, postgres_cluster):
     login.close()
 
 
-def test_bi_reader_reads_every_mart(bi_login):
+def relations(pg_demo, where: str) -> list[str]:
+    """Tables and views of the demo warehouse (as its owner sees them)."""
+    found = pg_demo.query(f"""
+        select table_schema || '.' || table_name as relation from information_schema.tables
+        where table_schema not in ('information_schema', 'pg_catalog', 'pg_toast') and {where}
+        order by 1""")
+    return list(found["relation"])
+
+
+def test_bi_reader_reads_every_mart(bi_login, pg_demo):
+    marts = relations(pg_demo, "table_schema = 'marts'")
+    assert {f"marts.{mart}" for mart in MARTS} <= set(marts)
     with bi_login.cursor() as cur:
-        for mart in MARTS:
-            cur.execute(f"select count(*) from marts.{mart}")
+        for mart in marts:
+            cur.execute(f"select count(*) from {mart}")
             assert cur.fetchone()[0] > 0, mart
+
+
+def test_bi_reader_reads_nothing_outside_the_marts(bi_login, pg_demo):
+    """Every table and view of every other schema the build or the loader
+    wrote (raw, staging, quarantine, intermediate, seeds, snapshots, and any
+    schema added later) is refused, as is creating anything in the marts."""
+    others = relations(pg_demo, "table_schema != 'marts'")
+    assert set(NOT_FOR_BI) <= set(others)
+    assert {relation.split(".")[0] for relation in others} >= {
+        "raw", "staging", "quarantine", "intermediate", "seeds", "snapshots"}
+    readable = []
+    with bi_login.cursor() as cur:
+        for relation in others:
+            try:
+                cur.execute(f"select count(*) from {relation}")
+                readable.append(relation)
+            except psycopg2.errors.InsufficientPrivilege:
+                pass
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            cur.execute("create table marts.bi_scratch (n int)")
+    assert readable == []
 
 
 @pytest.mark.parametrize("relation", NOT_FOR_BI)

@@ -1,8 +1,9 @@
 """The activation marts, cart_abandonment_audience, segment_audience_exports and
 product_affinity, against an independent pandas computation from the raw demo
 files, on DuckDB (default vars and a second set of vars with an earlier as-of
-date, another consent channel and messy emails) and on PostgreSQL, which must
-give identical tables.
+date, another consent channel and messy emails) and on PostgreSQL: the consent
+in force, the hashed emails and both audiences equal the reference on both
+engines, and the two engines give identical tables.
 
 The reference is written from the documented rules (the model YAML), not from
 the SQL: pandas over the cleaned raw events (reference.clean_events), the
@@ -197,6 +198,13 @@ def expected_product_affinity(clean: pd.DataFrame, as_of: pd.Timestamp, min_cust
 
 # ----------------------------------------------------------------------------- fixtures
 
+@pytest.fixture(params=["duckdb", "postgres"])
+def demo_warehouse(request):
+    """The demo built on DuckDB, then on PostgreSQL: consent, hashing and the
+    audiences are checked against the reference on both engines."""
+    return request.getfixturevalue({"duckdb": "duck_demo", "postgres": "pg_demo"}[request.param])
+
+
 @pytest.fixture(scope="module")
 def demo_consents(demo_data) -> pd.DataFrame:
     return pd.read_parquet(demo_data / "consents.parquet")
@@ -261,11 +269,11 @@ def test_demo_consents_hold_the_adversarial_cases(demo_consents, demo_clean):
     assert set(demo_consents["channel"]) == {"email", "sms", "push"}
 
 
-def test_demo_consent_in_force_equals_reference(duck_demo, demo_consents, demo_clean):
+def test_demo_consent_in_force_equals_reference(demo_warehouse, demo_consents, demo_clean):
     _, as_of = demo_clean
     expected = consents_in_force(demo_consents, as_of).rename(columns={"recorded_at": "consent_recorded_at"})
     expected["as_of_date"] = as_of
-    got = duck_demo.query("select * from intermediate.int_customer_channel_consents")
+    got = demo_warehouse.query("select * from intermediate.int_customer_channel_consents")
     assert_same_table(got, expected, ["customer_id", "channel"], "int_customer_channel_consents")
     # ties decide something on the demo: a customer excluded only because opt_out wins
     ties = demo_consents[demo_consents["recorded_at"] < as_of + pd.Timedelta(days=1)]
@@ -276,8 +284,8 @@ def test_demo_consent_in_force_equals_reference(duck_demo, demo_consents, demo_c
     assert len(decided) > 0 and not decided["is_consenting"].any()
 
 
-def test_demo_email_hashes_are_salted_sha256_of_the_normalized_email(duck_demo, demo_customers):
-    got = duck_demo.query("select customer_id, email_hash from intermediate.int_customer_emails_hashed")
+def test_demo_email_hashes_are_salted_sha256_of_the_normalized_email(demo_warehouse, demo_customers):
+    got = demo_warehouse.query("select customer_id, email_hash from intermediate.int_customer_emails_hashed")
     expected = email_hashes(demo_customers)
     assert len(got) == len(expected)
     assert got["email_hash"].notna().all()
@@ -286,7 +294,7 @@ def test_demo_email_hashes_are_salted_sha256_of_the_normalized_email(duck_demo, 
     assert not set(got["email_hash"]) & unsalted, "hashes must be salted"
 
 
-def test_demo_cart_abandonment_audience_equals_reference(duck_demo, demo_clean, demo_consents, demo_customers):
+def test_demo_cart_abandonment_audience_equals_reference(demo_warehouse, demo_clean, demo_consents, demo_customers):
     clean, as_of = demo_clean
     defaults = project_vars()
     hours, lookback = defaults["cart_abandonment_hours"], defaults["cart_abandonment_lookback_days"]
@@ -294,7 +302,7 @@ def test_demo_cart_abandonment_audience_equals_reference(duck_demo, demo_clean, 
     expected = expected_cart_audience(clean, as_of, hours, lookback,
                                       consenting_customers(demo_consents, as_of, "email"),
                                       email_hashes(demo_customers))
-    got = duck_demo.query("select * from marts.cart_abandonment_audience")
+    got = demo_warehouse.query("select * from marts.cart_abandonment_audience")
     print(f"\ncart_abandonment_audience: {len(before_consent)} abandoned carts "
           f"({before_consent['customer_id'].nunique()} customers) before consent, {len(expected)} "
           f"({expected['customer_id'].nunique()} customers) consenting on email")
@@ -305,11 +313,11 @@ def test_demo_cart_abandonment_audience_equals_reference(duck_demo, demo_clean, 
     assert_same_table(got, expected, CART_KEYS, "cart_abandonment_audience")
 
 
-def test_demo_segment_audience_exports_equal_reference(duck_demo, demo_consents, demo_customers, demo_clean):
+def test_demo_segment_audience_exports_equal_reference(demo_warehouse, demo_consents, demo_customers, demo_clean):
     _, as_of = demo_clean
-    memberships = duck_demo.query("select * from marts.segment_memberships")
+    memberships = demo_warehouse.query("select * from marts.segment_memberships")
     expected = expected_segment_exports(memberships, demo_consents, as_of, email_hashes(demo_customers))
-    got = duck_demo.query("select * from marts.segment_audience_exports")
+    got = demo_warehouse.query("select * from marts.segment_audience_exports")
     per_channel = expected.groupby("channel")["customer_id"].nunique().to_dict()
     print(f"\nsegment_audience_exports: {len(expected)} rows; customers per channel {per_channel} "
           f"of {memberships['customer_id'].nunique()}")

@@ -16,48 +16,95 @@ import sys
 
 import duckdb
 import pandas as pd
+import psycopg2
+import pytest
 
-from conftest import ACTIVATION_SALT, duck_warehouse
-
-
-def tables_with_customers(path) -> list[tuple[str, str]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute("""
-            select distinct table_schema, table_name from information_schema.columns
-            where column_name = 'customer_id' and table_schema <> 'raw'
-                and table_name <> 'stg_raw__erasure_requests'  -- the requests themselves
-            order by 1, 2""").fetchall()
-    finally:
-        con.close()
+from conftest import ACTIVATION_SALT, duck_warehouse, pg_database_warehouse
 
 
-def rows_of(path, schema: str, table: str, customers: list[str]) -> int:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        listed = ", ".join(f"'{c}'" for c in customers)
-        return con.execute(f'select count(*) from "{schema}"."{table}" where customer_id in ({listed})').fetchone()[0]
-    finally:
-        con.close()
+# Text column types, as information_schema names them on DuckDB and PostgreSQL.
+TEXT_TYPES = {"VARCHAR", "TEXT", "CHARACTER VARYING"}
+SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast"}
+# The requests themselves: the project's list of whom to forget (a suppression
+# list, ids only), a view or copy of the erasure source that is left as it is.
+REQUESTS = "stg_raw__erasure_requests"
+
+
+def pick_customers_to_erase(query) -> list[str]:
+    """A Champion (the biggest spender), a one-time buyer and a customer who never bought."""
+    champion = query("select customer_id from marts.customer_rfm where rfm_segment = 'Champions' "
+                     "order by monetary desc, customer_id limit 1")["customer_id"][0]
+    one_timer = query("select customer_id from marts.customer_segments where purchase_behavior = "
+                      "'first_time_buyer' order by customer_id limit 1")["customer_id"][0]
+    never_bought = query("select customer_id from marts.customer_facts where not is_buyer "
+                         "order by customer_id limit 1")["customer_id"][0]
+    return [champion, one_timer, never_bought]
+
+
+def traces_of_customers(customers: pd.DataFrame, ids: list[str]) -> tuple[set[str], set[str]]:
+    """What would show that these customers were here: (values compared whole:
+    their ids, names and phones; values looked for inside any text: their
+    emails and salted email hashes), all trimmed and lower-cased."""
+    rows = customers[customers["customer_id"].isin(ids)]
+    assert len(rows) == len(ids)
+    whole = set(ids)
+    for column in ("first_name", "last_name", "phone"):
+        whole |= set(rows[column].dropna().astype(str))
+    emails = set(rows["email"].dropna().astype(str).str.strip().str.lower())
+    hashes = {hashlib.sha256((ACTIVATION_SALT + e).encode()).hexdigest() for e in emails}
+    return {v.strip().lower() for v in whole}, emails | hashes
+
+
+def sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def relations_with_traces(query, traces: tuple[set[str], set[str]], skip_schemas=("raw",)) -> dict[str, int]:
+    """Every table and view of every schema but the system ones, `skip_schemas`
+    (the raw input) and the erasure requests: {schema.relation: rows} of those
+    where some text column holds one of the whole values or contains one of
+    the inner values (case and surrounding blanks ignored)."""
+    whole, inner = traces
+    columns = query("select table_schema, table_name, column_name, data_type from information_schema.columns")
+    columns = columns[~columns["table_schema"].isin(SYSTEM_SCHEMAS | set(skip_schemas))
+                      & (columns["table_name"] != REQUESTS)
+                      & columns["data_type"].str.upper().isin(TEXT_TYPES)]
+    found = {}
+    for (schema, table), group in columns.groupby(["table_schema", "table_name"]):
+        conditions = []
+        for column in group["column_name"]:
+            value = f'lower(trim("{column}"))'
+            conditions.append(f"{value} in ({', '.join(sql_text(v) for v in sorted(whole))})")
+            conditions += [f"{value} like {sql_text('%' + v + '%')}" for v in sorted(inner)]
+        rows = query(f'select count(*) as n from "{schema}"."{table}" where ' + " or ".join(conditions))["n"][0]
+        if rows:
+            found[f"{schema}.{table}"] = int(rows)
+    return found
+
+
+def duck_query(path):
+    def query(sql: str) -> pd.DataFrame:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            return con.execute(sql).df()
+        finally:
+            con.close()
+    return query
 
 
 def test_erased_customers_vanish_from_every_table(demo_data, tmp_path):
     wh = duck_warehouse(tmp_path / "wh", demo_data / "events.parquet", demo_data / "customers.parquet",
                         demo_data / "consents.parquet")
     wh.run(["--resource-type", "snapshot"])
-
-    champion = wh.query("select customer_id from marts.customer_rfm where rfm_segment = 'Champions' "
-                        "order by monetary desc, customer_id limit 1")["customer_id"][0]
-    one_timer = wh.query("select customer_id from marts.customer_segments where purchase_behavior = "
-                         "'first_time_buyer' order by customer_id limit 1")["customer_id"][0]
-    never_bought = wh.query("select customer_id from marts.customer_facts where not is_buyer "
-                            "order by customer_id limit 1")["customer_id"][0]
-    erased = [champion, one_timer, never_bought]
+    erased = pick_customers_to_erase(wh.query)
+    traces = traces_of_customers(pd.read_parquet(demo_data / "customers.parquet"), erased)
     before = wh.query("select count(*) as n from marts.customer_facts")["n"][0]
 
-    kept = {(s, t) for s, t in tables_with_customers(wh.path) if rows_of(wh.path, s, t, erased) > 0}
-    assert ("marts", "customer_segment_history") in kept and ("snapshots", "customer_segments_snapshot") in kept
-    assert ("staging", "stg_raw__consents") in kept and ("intermediate", "int_customer_emails_hashed") in kept
+    kept = relations_with_traces(wh.query, traces)
+    for relation in ("marts.customer_segment_history", "marts.segment_transitions",
+                     "snapshots.customer_segments_snapshot", "staging.base_raw__events",
+                     "staging.stg_raw__consents", "intermediate.int_customer_emails_hashed"):
+        assert relation in kept, f"the scan must see the customers in {relation} before the erasure: {kept}"
 
     requests = tmp_path / "erasure_requests.csv"
     pd.DataFrame({"customer_id": erased, "requested_at": ["2026-11-01 10:00:00"] * 3}).to_csv(requests, index=False)
@@ -67,15 +114,76 @@ def test_erased_customers_vanish_from_every_table(demo_data, tmp_path):
     published = tmp_path / "published.duckdb"
     subprocess.run([sys.executable, "-m", "segwh.publish", "--from", str(wh.path), "--to", str(published)],
                    check=True, capture_output=True)
-    for path in (wh.path, published):
-        tables = tables_with_customers(path)
-        assert len(tables) >= 8, tables  # marts with customers, snapshot (+ staging, intermediate)
-        leftovers = {f"{s}.{t}": n for s, t in tables if (n := rows_of(path, s, t, erased))}
-        assert not leftovers, f"{path.name}: erased customers still in {leftovers}"
+    assert relations_with_traces(wh.query, traces) == {}
+    assert relations_with_traces(duck_query(published), traces) == {}
     after = wh.query("select count(*) as n from marts.customer_facts")["n"][0]
     assert after == before - len(erased)
     history = wh.query("select count(distinct customer_id) as n from marts.customer_segment_history")["n"][0]
     assert history == after
+
+
+def test_postgres_erased_customers_vanish_from_every_table(postgres_cluster, tmp_path):
+    """The same on PostgreSQL, where the erasure source is the table
+    raw.erasure_requests: the post-hooks delete the history and transitions
+    rows of earlier periods and the on-run-end hook the snapshot's versions;
+    every table and view of every schema the build writes is scanned."""
+    from segwh.generate import generate, load_postgres
+
+    data = tmp_path / "data"
+    generate(customers=500, seed=11, out=data, quiet=True)
+    wh = pg_database_warehouse(postgres_cluster, "privacy_erasure", tmp_path / "wh")
+    load_postgres(data, wh.connect_kwargs(), schema="raw")
+    wh.run(["--resource-type", "snapshot"])
+    erased = pick_customers_to_erase(wh.query)
+    traces = traces_of_customers(pd.read_parquet(data / "customers.parquet"), erased)
+    before = wh.query("select count(*) as n from marts.customer_facts")["n"][0]
+    kept = relations_with_traces(wh.query, traces)
+    for relation in ("marts.customer_segment_history", "marts.segment_transitions",
+                     "snapshots.customer_segments_snapshot", "staging.base_raw__events",
+                     "staging.stg_raw__consents", "intermediate.int_customer_emails_hashed"):
+        assert relation in kept, f"the scan must see the customers in {relation} before the erasure: {kept}"
+
+    conn = psycopg2.connect(**wh.connect_kwargs())
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("create table raw.erasure_requests (customer_id text, requested_at timestamp)")
+        cur.executemany("insert into raw.erasure_requests values (%s, '2026-11-01 10:00:00')",
+                        [(c,) for c in erased])
+    conn.close()
+    wh.build()  # a plain build with every data and unit test
+
+    assert relations_with_traces(wh.query, traces) == {}
+    after = wh.query("select count(*) as n from marts.customer_facts")["n"][0]
+    assert after == before - len(erased)
+    history = wh.query("select count(distinct customer_id) as n from marts.customer_segment_history")["n"][0]
+    assert history == after
+    # the erasure source is the user's record of the requests: left as it is
+    assert sorted(wh.query("select customer_id from raw.erasure_requests")["customer_id"]) == sorted(erased)
+
+
+def test_the_erasure_scan_finds_ids_emails_and_hashes_anywhere(tmp_path):
+    """The scan above is not vacuous: an id in any text column, an email inside
+    a longer text, a salted hash in any column, a name, in a table or a view of
+    any schema, are found; the raw input and the requests are not scanned."""
+    customers = pd.DataFrame({"customer_id": ["c1", "c2"], "email": [" Ann.Lee@Example.com", "bo@example.com"],
+                              "first_name": ["Ann", "Bo"], "last_name": ["Lee", "Ng"], "phone": ["+1 555", "+1 556"]})
+    traces = traces_of_customers(customers, ["c1"])
+    salted = hashlib.sha256((ACTIVATION_SALT + "ann.lee@example.com").encode()).hexdigest()
+    path = tmp_path / "traces.duckdb"
+    con = duckdb.connect(str(path))
+    for schema in ("raw", "staging", "marts", "features"):
+        con.execute(f"create schema {schema}")
+    con.execute("create table raw.customers as select * from (values ('c1')) as t(customer_id)")
+    con.execute(f"create table staging.{REQUESTS} as select 'c1' as customer_id")
+    con.execute("create table staging.clean as select 'c2' as customer_id, 'bo' as note")
+    con.execute("create table marts.by_id as select ' C1 ' as member")
+    con.execute("create table marts.by_email as select 'mail to ann.lee@example.com today' as note")
+    con.execute(f"create table features.by_hash as select '{salted}' as audience_key")
+    con.execute("create table marts.by_name as select 'LEE' as surname, 42 as n")
+    con.execute("create view marts.a_view as select member from marts.by_id")
+    con.close()
+    assert relations_with_traces(duck_query(path), traces) == {
+        "marts.by_id": 1, "marts.by_email": 1, "features.by_hash": 1, "marts.by_name": 1, "marts.a_view": 1}
 
 
 PII_COLUMNS = {"email", "first_name", "last_name", "phone", "birth_date"}
@@ -100,7 +208,7 @@ def personal_data_leaks(query, secrets: set[str], schemas=("marts", "snapshots")
                     & (names.isin(PII_COLUMNS) | names.str.contains(PII_NAME))]
     leaks = [f"{r.table_schema}.{r.table_name}.{r.column_name}: named like personal data" for r in named.itertuples()]
     normalized = {s.strip().lower() for s in secrets}
-    for row in columns[columns["data_type"].str.upper() == "VARCHAR"].itertuples():
+    for row in columns[columns["data_type"].str.upper().isin(TEXT_TYPES)].itertuples():
         values = query(f'select distinct "{row.column_name}" as v '
                        f'from "{row.table_schema}"."{row.table_name}"')["v"].dropna().astype(str)
         leaked = {v for v in values if v.strip().lower() in normalized}
@@ -119,19 +227,24 @@ def secrets_of(customers: pd.DataFrame) -> set[str]:
     return secrets
 
 
-def test_personal_data_never_reaches_marts_in_clear(duck_demo, demo_data):
+@pytest.fixture(params=["duckdb", "postgres"])
+def demo_warehouse(request):
+    return request.getfixturevalue({"duckdb": "duck_demo", "postgres": "pg_demo"}[request.param])
+
+
+def test_personal_data_never_reaches_marts_in_clear(demo_warehouse, demo_data):
     """The demo customers file carries email, names, phone and birth date: no
-    mart or snapshot column is one of them by name, no text column holds any of
+    mart or snapshot column (on DuckDB and PostgreSQL; Spark in test_spark.py) is one of them by name, no text column holds any of
     their values, and the hashed emails are hashes, salted: none equals the
     plain sha256 of an email. (Dates are checked by name only: a birth date is
     an ordinary date.)"""
     customers = pd.read_parquet(demo_data / "customers.parquet")
-    columns = duck_demo.query("select count(*) as n from information_schema.columns "
+    columns = demo_warehouse.query("select count(*) as n from information_schema.columns "
                               "where table_schema in ('marts', 'snapshots')")
     assert columns["n"][0] > 100
-    assert personal_data_leaks(duck_demo.query, secrets_of(customers)) == []
+    assert personal_data_leaks(demo_warehouse.query, secrets_of(customers)) == []
 
-    hashes = set(duck_demo.query("select email_hash from marts.cart_abandonment_audience union "
+    hashes = set(demo_warehouse.query("select email_hash from marts.cart_abandonment_audience union "
                                  "select email_hash from marts.segment_audience_exports")["email_hash"].dropna())
     assert len(hashes) > 100, "the audiences publish hashed emails"
     emails = customers["email"].dropna().str.strip().str.lower()

@@ -15,6 +15,7 @@ three more minutes there; they run here only with SEGWH_SPARK_UNIT_TESTS=1
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ BUILD_TIME_COLUMNS = ["detected_at", "loaded_at", "source_file"]
 OTHER_TABLES = {
     "staging.base_raw__events": None,
     "intermediate.int_orders_netted": ["order_id"],
+    # the salted email hashes: the same identifier on every engine
+    "intermediate.int_customer_emails_hashed": ["customer_id"],
 }
 INCREMENTAL = {"staging.base_raw__events": None, "intermediate.int_orders_netted": ["order_id"]}
 # base_raw__events columns that name or describe the source: a file on
@@ -115,6 +118,23 @@ class SparkWarehouse:
         finally:
             con.close()
         return naive_utc(frame)
+
+
+def parquet_catalog(warehouse: Path):
+    """A query function over every table of a Spark warehouse folder, read from
+    its Parquet files with DuckDB: schema `x` is the folder `x.db`, each table
+    a view on its files. Spark views have no files of their own; they only
+    show what these tables hold."""
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    for schema in sorted(warehouse.glob("*.db")):
+        con.execute(f'create schema if not exists "{schema.name[:-3]}"')
+        for table in sorted(p for p in schema.iterdir() if p.is_dir()):
+            files = sorted(str(f) for f in table.rglob("*.parquet"))
+            if files:
+                con.execute(f'create view "{schema.name[:-3]}"."{table.name}" as select * from '
+                            f'read_parquet({files!r}, hive_partitioning = true, union_by_name = true)')
+    return lambda sql: con.execute(sql).df()
 
 
 def naive_utc(frame: pd.DataFrame) -> pd.DataFrame:
@@ -251,6 +271,47 @@ def test_spark_incremental_run_equals_a_full_refresh(spark_small, small_data):
             got, expected = comparable_events(got), comparable_events(expected)
         assert_same_table(got, expected, keys or list(got.columns),
                           f"{model} (incremental vs full refresh on spark)")
+
+
+def test_spark_erasure_warns_until_a_full_refresh_forgets(spark_small, small_data, tmp_path):
+    """Spark's documented route for the right to be forgotten. Parquet tables
+    take no DELETE, so a build that does not rebuild every history period
+    after new erasure requests (here: only the history models) keeps the
+    customers' rows in the periods it skips, and says so: a warning per
+    history table naming how many erased customers it still holds. A
+    full-refresh build with every data test then leaves no id, email, hash or
+    name of theirs in any table of any schema; no mart holds personal data in
+    clear."""
+    from test_privacy import (personal_data_leaks, pick_customers_to_erase, relations_with_traces, secrets_of,
+                              traces_of_customers)
+
+    customers = pd.read_parquet(small_data / "customers.parquet")
+    erased = pick_customers_to_erase(parquet_catalog(spark_small.warehouse))
+    traces = traces_of_customers(customers, erased)
+    assert "marts.customer_segment_history" in relations_with_traces(parquet_catalog(spark_small.warehouse), traces)
+    requests = tmp_path / "erasure_requests.csv"
+    pd.DataFrame({"customer_id": erased, "requested_at": ["2026-11-01 10:00:00"] * 3}).to_csv(requests, index=False)
+    erasure = {"raw_erasure_requests_path": str(requests)}
+
+    plain = spark_small.dbt(["run", "--select", "stg_raw__erasure_requests", "customer_segment_history",
+                             "segment_transitions"], "erasure: history only", vars=erasure)
+    catalog = parquet_catalog(spark_small.warehouse)
+    listed = ", ".join(f"'{c}'" for c in erased)
+    for table in ("marts.customer_segment_history", "marts.segment_transitions"):
+        kept = catalog(f"select count(distinct customer_id) as n from {table} where customer_id in ({listed})")["n"][0]
+        warning = re.search(rf"(\d+) customer\(s\) listed in the erasure requests still have rows in "
+                            rf"\S*{table.split('.')[1]}\S*: Spark cannot delete rows.*?--full-refresh",
+                            " ".join(plain.output.split()))
+        assert kept > 0 and warning and int(warning.group(1)) == kept, plain.output[-3000:]
+
+    full = spark_small.dbt(["build", "--full-refresh", "--exclude-resource-type", "unit_test"],
+                           "erasure: full refresh", vars=erasure)
+    assert " ERROR=0 " in full.output and " SKIP=0 " in full.output, full.output[-500:]
+    assert "still have rows" not in full.output
+    catalog = parquet_catalog(spark_small.warehouse)
+    assert relations_with_traces(catalog, traces) == {}
+    assert personal_data_leaks(catalog, secrets_of(customers), schemas=("marts",)) == []
+    assert catalog("select count(*) as n from marts.customer_facts")["n"][0] > 0
 
 
 def test_spark_quarantines_dirty_feeds_like_duckdb(tmp_path):

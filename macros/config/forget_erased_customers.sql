@@ -41,8 +41,28 @@
 {#- Spark: Parquet tables take no DELETE. The history models keep the rows of
     an erased customer in periods that an incremental run does not rebuild:
     run `dbt build --full-refresh` after adding erasure requests (README,
-    section Spark). The snapshot is disabled on Spark. -#}
+    section Spark). So that no one is left silently, the post-hook counts the
+    erased customers who still have rows in the table and warns, naming the
+    count and the command. A full refresh (or a first build) writes no row of
+    theirs, so it says nothing. The snapshot is disabled on Spark. -#}
 {% macro spark__forget_erased_customers(customer_column='customer_id') -%}
+    {#- ref outside the execute block: dbt sees the dependency at parse time -#}
+    {%- set requests = ref('stg_raw__erasure_requests') -%}
+    {%- if execute -%}
+        {%- set remaining = run_query(
+            'select count(distinct kept.' ~ customer_column ~ ') from ' ~ this ~ ' as kept '
+            ~ 'where kept.' ~ customer_column ~ ' in (select erased.customer_id from '
+            ~ requests ~ ' as erased)'
+        ).columns[0].values()[0] -%}
+        {%- if remaining > 0 -%}
+            {%- do exceptions.warn(
+                remaining ~ ' customer(s) listed in the erasure requests still have rows in ' ~ this
+                ~ ': Spark cannot delete rows from Parquet tables, so an incremental build keeps them '
+                ~ 'in the periods it does not rebuild. Run a full refresh to forget them: '
+                ~ 'make build TARGET=spark DBT_ARGS="--full-refresh"'
+            ) -%}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro spark__forget_erased_customers_in_snapshot() -%}
