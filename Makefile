@@ -21,8 +21,8 @@ export SPARK_LOCAL_IP ?= 127.0.0.1
 
 .PHONY: run test venv demo-data build publish report lint pytest postgres-server lock clean bench
 
-## run: install, generate demo data, build every model on DuckDB, publish the
-## BI tables to published.duckdb, print segment sizes
+## run: install, generate demo data, build every model on TARGET (DuckDB by
+## default), publish the BI tables to published.duckdb (DuckDB only), print segment sizes
 run: venv demo-data
 	$(DBT) build $(DBT_FLAGS) --target $(TARGET)
 	$(MAKE) --no-print-directory publish
@@ -30,7 +30,7 @@ run: venv demo-data
 
 ## publish: copy the BI-facing DuckDB tables to $(PUBLISHED) atomically (DuckDB targets only)
 publish: venv
-	@if [ "$(TARGET)" = postgres ] || [ "$(TARGET)" = spark ]; then echo "publish: nothing to do on $(TARGET) (BI reads the marts schema)"; \
+	@if [ "$(TARGET)" = postgres ] || [ "$(TARGET)" = spark ]; then echo "publish: skipped on TARGET=$(TARGET): BI tools read the marts schema of the warehouse itself (publishing copies DuckDB marts to $(PUBLISHED) only)"; \
 	else $(BIN)/python -m segwh.publish --target $(TARGET) --to $(PUBLISHED); fi
 
 ## test: lint the SQL, then the pytest suite (dbt data + unit tests on DuckDB and
@@ -64,7 +64,8 @@ report: venv
 ## bench: the benchmark at SCALE raw events (1M, 10M, 100M, ...): full build,
 ## RFM core against a hand-written query, lifetimes, incremental +1%; data is
 ## generated once into data/bench/SCALE; BENCH_ARGS adds options, e.g.
-## BENCH_ARGS="--memory-limit 8GB --steps full,incremental"
+## BENCH_ARGS="--memory-limit 8GB --steps full,incremental"; on Spark:
+## BENCH_ARGS="--target spark" (local mode) or "--target spark --spark-master spark://127.0.0.1:7077"
 SCALE ?= 1M
 BENCH_ARGS ?=
 bench: venv

@@ -121,19 +121,10 @@ class SparkWarehouse:
 
 
 def parquet_catalog(warehouse: Path):
-    """A query function over every table of a Spark warehouse folder, read from
-    its Parquet files with DuckDB: schema `x` is the folder `x.db`, each table
-    a view on its files. Spark views have no files of their own; they only
-    show what these tables hold."""
-    con = duckdb.connect()
-    con.execute("set TimeZone = 'UTC'")
-    for schema in sorted(warehouse.glob("*.db")):
-        con.execute(f'create schema if not exists "{schema.name[:-3]}"')
-        for table in sorted(p for p in schema.iterdir() if p.is_dir()):
-            files = sorted(str(f) for f in table.rglob("*.parquet"))
-            if files:
-                con.execute(f'create view "{schema.name[:-3]}"."{table.name}" as select * from '
-                            f'read_parquet({files!r}, hive_partitioning = true, union_by_name = true)')
+    """A query function over every table of a Spark warehouse folder (segwh.spark_files)."""
+    from segwh.spark_files import parquet_catalog as catalog
+
+    con = catalog(warehouse)
     return lambda sql: con.execute(sql).df()
 
 

@@ -4,6 +4,7 @@ Usage::
 
     python -m segwh.bench --events 10M [--memory-limit 16GB] [--threads 2]
         [--steps full,rfm,lifetimes,incremental] [--cache data/bench]
+        [--target duckdb|spark] [--spark-master spark://127.0.0.1:7077]
 
 ``make bench SCALE=10M`` runs it. For a scale (number of raw events: 1M, 10M,
 100M or any number) the demo generator writes a dataset once and caches it
@@ -26,6 +27,12 @@ under ``<cache>/<scale>/``; every step then runs on the same files:
    build; the marts of both are compared;
 5. the DuckDB settings dbt actually used (memory_limit, threads), read back
    through dbt.
+
+``--target spark`` runs the ``full`` and ``incremental`` steps on the
+``spark`` target instead (local mode, or the cluster of ``--spark-master``),
+each build in its own warehouse and metastore folder under the work folder;
+the incremental feed is then a folder of Parquet files (Spark reads folders,
+not globs). Run the DuckDB bench on the same cached data to compare.
 
 It prints a table of times and ratios and writes the same as JSON to
 ``<cache>/results/bench-<scale>.json`` (and a time-stamped copy).
@@ -149,8 +156,10 @@ def _split(folder: Path) -> None:
 class Dbt:
     """Runs dbt in a child process on the bench target and measures it."""
 
-    def __init__(self, work: Path, memory_limit: str, threads: int):
+    def __init__(self, work: Path, memory_limit: str, threads: int, target: str = "duckdb",
+                 spark_master: str | None = None):
         self.work = work
+        self.target = target
         self.env = dict(
             os.environ,
             SEGWH_ACTIVATION_SALT=os.environ.get("SEGWH_ACTIVATION_SALT", SALT),
@@ -158,7 +167,20 @@ class Dbt:
             SEGWH_DUCKDB_THREADS=str(threads),
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         )
+        if target == "spark":
+            self.env.update(SPARK_LOCAL_IP="127.0.0.1",
+                            SPARK_DRIVER_MEMORY=os.environ.get("SPARK_DRIVER_MEMORY", "12g"))
+            if spark_master:
+                self.env["SPARK_MASTER"] = spark_master
         self.dbt = str(Path(sys.executable).with_name("dbt"))
+
+    def warehouse_env(self, database: Path) -> dict:
+        """DuckDB: the database file. Spark: `database` is a folder holding the
+        warehouse (Parquet tables) and the metastore of this build."""
+        if self.target == "spark":
+            return {"SPARK_WAREHOUSE_DIR": str(database / "warehouse"),
+                    "SPARK_METASTORE_DIR": str(database / "metastore")}
+        return {"DBT_DUCKDB_PATH": str(database)}
 
     def run(self, name: str, database: Path, args: list[str], raw_vars: dict) -> dict:
         target_path = self.work / f"target-{name}"
@@ -166,10 +188,10 @@ class Dbt:
         command = [
             self.dbt, *args,
             "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-            "--target", "bench", "--target-path", str(target_path), "--log-path", str(self.work / "logs"),
+            "--target", "spark" if self.target == "spark" else "bench", "--target-path", str(target_path), "--log-path", str(self.work / "logs"),
             "--vars", json.dumps(raw_vars),
         ]
-        env = dict(self.env, DBT_DUCKDB_PATH=str(database))
+        env = dict(self.env, **self.warehouse_env(database))
         started = time.perf_counter()
         with open(log, "w") as out:
             process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=self.work)
@@ -266,8 +288,12 @@ def tables_differ(con, left: str, right: str, table: str) -> int:
 
 # ----------------------------------------------------------------- steps
 
+def warehouse_name(dbt: Dbt, name: str) -> str:
+    return f"{name}.spark" if dbt.target == "spark" else f"{name}.duckdb"
+
+
 def step_full(dbt: Dbt, data: dict, work: Path) -> dict:
-    database = fresh(work / "full.duckdb")
+    database = fresh(work / warehouse_name(dbt, "full"))
     result = dbt.run("full", database, BUILD_WITHOUT_TESTS, raw_vars(str(data["folder"] / "events.parquet"),
                                                                      data["folder"]))
     result["database"] = str(database)
@@ -385,20 +411,24 @@ def step_lifetimes(work: Path, memory_limit: str, threads: int) -> dict:
 
 
 def step_incremental(dbt: Dbt, data: dict, work: Path, memory_limit: str, threads: int) -> dict:
-    database = fresh(work / "incremental.duckdb")
+    database = fresh(work / warehouse_name(dbt, "incremental"))
     feed = work / "feed"
     shutil.rmtree(feed, ignore_errors=True)
     feed.mkdir()
     split = data["folder"] / "split"
     os.link(split / "base.parquet", feed / "events-0001.parquet")
-    variables = raw_vars(str(feed / "events-*.parquet"), data["folder"])
+    # Spark registers a folder of Parquet files; DuckDB reads a glob
+    events = str(feed) if dbt.target == "spark" else str(feed / "events-*.parquet")
+    variables = raw_vars(events, data["folder"])
     base = dbt.run("incremental-base", database, BUILD_WITHOUT_TESTS, variables)
     os.link(split / "increment.parquet", feed / "events-0002.parquet")
     increment = dbt.run("incremental", database, BUILD_WITHOUT_TESTS, variables)
 
     differing = {}
-    full = work / "full.duckdb"
-    if full.exists():
+    full = work / warehouse_name(dbt, "full")
+    if full.exists() and dbt.target == "spark":
+        differing = spark_marts_differing(database / "warehouse", full / "warehouse", memory_limit, threads)
+    elif full.exists():
         con = connect(None, memory_limit, threads)
         con.execute(f"attach '{database}' as incremental_db (read_only)")
         con.execute(f"attach '{full}' as full_db (read_only)")
@@ -409,6 +439,23 @@ def step_incremental(dbt: Dbt, data: dict, work: Path, memory_limit: str, thread
         "incremental_build": increment,
         "marts_rows_differing_from_full": differing,
     }
+
+
+def spark_marts_differing(left: Path, right: Path, memory_limit: str, threads: int) -> dict:
+    """COMPARED_MARTS rows in one Spark warehouse folder and not the other
+    (read from their Parquet files, as segwh.spark_files does)."""
+    con = connect(None, memory_limit, threads)
+    differing = {}
+    for table in COMPARED_MARTS:
+        for name, folder in (("left_mart", left), ("right_mart", right)):
+            files = sorted(str(f) for f in (folder / "marts.db" / table).rglob("*.parquet"))
+            con.execute(f"create or replace view {name} as select * from read_parquet({files!r})")
+        types = dict(con.execute("select column_name, data_type from information_schema.columns "
+                                 "where table_name = 'left_mart' order by ordinal_position").fetchall())
+        select = ", ".join(comparable(column, data_type) for column, data_type in types.items())
+        differing[table] = rows_differing(con, f"select {select} from left_mart", f"select {select} from right_mart")
+    con.close()
+    return differing
 
 
 # ----------------------------------------------------------------- report
@@ -480,8 +527,8 @@ def summarize(result: dict) -> list[tuple[str, str, str]]:
 def print_table(result: dict) -> None:
     data = result["data"]
     print()
-    print(f"benchmark {result['scale']}: {data['events']:,} events, {data['customers']:,} customers, "
-          f"{result['machine']['cores']} cores")
+    print(f"benchmark {result['scale']} on {result['engine']}: {data['events']:,} events, "
+          f"{data['customers']:,} customers, {result['machine']['cores']} cores")
     rows = summarize(result)
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
@@ -502,6 +549,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated subset of full,settings,rfm,lifetimes,incremental")
     parser.add_argument("--cache", default=str(PROJECT_DIR / "data" / "bench"), help="generated data and results")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--target", default="duckdb", choices=["duckdb", "spark"],
+                        help="engine of the dbt builds (spark: steps full and incremental)")
+    parser.add_argument("--spark-master", default=None,
+                        help="with --target spark: a cluster manager URL (SPARK_MASTER); default local[2]")
     args = parser.parse_args(argv)
 
     events = parse_scale(args.events)
@@ -510,16 +561,24 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(steps) - {"full", "settings", "rfm", "lifetimes", "incremental"}
     if unknown:
         parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+    if args.target == "spark":
+        if args.steps == parser.get_default("steps"):
+            steps = ["full", "incremental"]
+        elif set(steps) - {"full", "incremental"}:
+            parser.error("--target spark runs the steps full and incremental only")
+    engine = "duckdb" if args.target == "duckdb" else f"spark ({args.spark_master or 'local[2]'})"
+    variant = "" if args.target == "duckdb" else ("-spark-cluster" if args.spark_master else "-spark")
 
     data = prepare_data(events, cache, args.seed)
-    work = cache / scale_label(events) / "work"
+    work = cache / scale_label(events) / f"work{variant}"
     work.mkdir(parents=True, exist_ok=True)
-    dbt = Dbt(work, args.memory_limit, args.threads)
+    dbt = Dbt(work, args.memory_limit, args.threads, args.target, args.spark_master)
 
     import dbt.version as dbt_version
 
     result = {
         "scale": scale_label(events),
+        "engine": engine,
         "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {
             "cores": os.cpu_count(),
@@ -565,11 +624,11 @@ def main(argv: list[str] | None = None) -> int:
     results = cache / "results"
     results.mkdir(parents=True, exist_ok=True)
     text = json.dumps(result, indent=2, default=str)
-    (results / f"bench-{result['scale']}.json").write_text(text)
+    (results / f"bench-{result['scale']}{variant}.json").write_text(text)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    (results / f"bench-{result['scale']}-{stamp}.json").write_text(text)
+    (results / f"bench-{result['scale']}{variant}-{stamp}.json").write_text(text)
     print_table(result)
-    print(f"\nJSON: {results / ('bench-' + result['scale'] + '.json')}")
+    print(f"\nJSON: {results / ('bench-' + result['scale'] + variant + '.json')}")
     return 0
 
 

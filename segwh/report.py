@@ -1,9 +1,10 @@
 """Print segment sizes from a built warehouse as a table.
 
-    python -m segwh.report [--target dev|ci|postgres]
+    python -m segwh.report [--target dev|ci|postgres|spark]
 
 Reads marts.customer_rfm and marts.customer_facts; the numbers themselves are
-computed by the dbt models, this only formats them.
+computed by the dbt models, this only formats them. On Spark it reads the
+tables' Parquet files under SPARK_WAREHOUSE_DIR (segwh.spark_files).
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ def connect(target: str):
             password=os.environ.get("PGPASSWORD", ""),
             dbname=os.environ.get("PGDATABASE", "postgres"),
         )
+    if target == "spark":
+        from segwh.spark_files import parquet_catalog
+
+        return parquet_catalog()
     import duckdb
 
     default = "ci.duckdb" if target == "ci" else "warehouse.duckdb"
@@ -72,7 +77,7 @@ def format_table(headers: list[str], rows: list[list[str]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Print RFM segment sizes.")
-    parser.add_argument("--target", default="dev", choices=["dev", "ci", "postgres"])
+    parser.add_argument("--target", default="dev", choices=["dev", "ci", "postgres", "spark"])
     args = parser.parse_args(argv)
 
     conn = connect(args.target)

@@ -44,7 +44,7 @@
         {%- set raw_schema = var('raw_schema', 'raw') -%}
         {%- do run_query('create schema if not exists ' ~ raw_schema) -%}
         {%- for table, var_name, path in raw_file_vars() -%}
-            {%- set path = (path or '') | string | trim -%}
+            {%- set path = spark__absolute_raw_path((path or '') | string | trim) -%}
             {%- set relation = api.Relation.create(schema=raw_schema, identifier=table, type='table') -%}
             {%- set existing = adapter.get_relation(database=none, schema=raw_schema, identifier=table) -%}
             {%- if existing is not none and not spark__is_registered_raw_file(relation) -%}
@@ -70,6 +70,28 @@
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- A relative raw path resolved as on DuckDB: against the directory dbt
+    runs in (the project folder with the Makefile and the README's commands).
+    A table location is otherwise resolved against the Spark warehouse folder.
+    Spark's driver resolves a path it reads directly (binaryFile.`path`)
+    against its own working directory, which in session mode is the dbt
+    process's: the first file it lists there, cut at the relative path, gives
+    the absolute folder. Absolute paths, URIs (file:, s3a://, hdfs://, dbfs:/
+    ...) and paths where nothing exists are left as they are. -#}
+{% macro spark__absolute_raw_path(path) -%}
+    {%- set relative = path[2:] if path.startswith('./') else path -%}
+    {%- if relative == '' or relative.startswith('/') or ':' in relative.split('/')[0] or not execute -%}
+        {{ return(path) }}
+    {%- endif -%}
+    {%- set listed = run_query('select path from binaryFile.`' ~ relative ~ '` limit 1') -%}
+    {%- set found = listed.columns[0].values()[0] if listed.rows | length > 0 else '' -%}
+    {%- set at = found.find('/' ~ relative.rstrip('/')) -%}
+    {%- if at < 0 -%}
+        {{ return(path) }}
+    {%- endif -%}
+    {{ return(found[:at] ~ '/' ~ relative) }}
 {%- endmacro %}
 
 {#- Whether a file (or folder of files) exists, without failing when it does

@@ -46,7 +46,7 @@
         {%- for table, name, path in raw_file_vars() if name == var_name -%}
             {%- do configured.append((path or '') | string | trim) -%}
         {%- endfor -%}
-        {%- set location = configured[0] if configured else '' -%}
+        {%- set location = spark__absolute_raw_path(configured[0]) if configured else '' -%}
         {%- if location == '' -%}
             {{ exceptions.raise_compiler_error(
                 "Raw " ~ label ~ " file not set: the var '" ~ var_name ~ "' is empty and there is no table "
