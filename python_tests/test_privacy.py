@@ -92,19 +92,37 @@ def duck_query(path):
     return query
 
 
+# Tables that hold the customers before an erasure on DuckDB and PostgreSQL:
+# the scan must find them there first, so its empty result afterwards means something.
+HELD_BEFORE = ("marts.customer_segment_history", "marts.segment_transitions", "snapshots.customer_segments_snapshot",
+               "staging.base_raw__events", "staging.stg_raw__consents", "intermediate.int_customer_emails_hashed")
+
+
+def customers_to_forget(wh, customers_file) -> tuple[list[str], tuple[set[str], set[str]], int]:
+    """Pick the three customers, check the scan sees them in HELD_BEFORE;
+    return them, their traces and the number of customers before."""
+    erased = pick_customers_to_erase(wh.query)
+    traces = traces_of_customers(pd.read_parquet(customers_file), erased)
+    kept = relations_with_traces(wh.query, traces)
+    for relation in HELD_BEFORE:
+        assert relation in kept, f"the scan must see the customers in {relation} before the erasure: {kept}"
+    return erased, traces, wh.query("select count(*) as n from marts.customer_facts")["n"][0]
+
+
+def assert_forgotten(wh, traces, before: int, erased: list[str]) -> None:
+    """No trace anywhere; the customers are gone from the facts and from every period of history."""
+    assert relations_with_traces(wh.query, traces) == {}
+    after = wh.query("select count(*) as n from marts.customer_facts")["n"][0]
+    assert after == before - len(erased)
+    history = wh.query("select count(distinct customer_id) as n from marts.customer_segment_history")["n"][0]
+    assert history == after
+
+
 def test_erased_customers_vanish_from_every_table(demo_data, tmp_path):
     wh = duck_warehouse(tmp_path / "wh", demo_data / "events.parquet", demo_data / "customers.parquet",
                         demo_data / "consents.parquet")
     wh.run(["--resource-type", "snapshot"])
-    erased = pick_customers_to_erase(wh.query)
-    traces = traces_of_customers(pd.read_parquet(demo_data / "customers.parquet"), erased)
-    before = wh.query("select count(*) as n from marts.customer_facts")["n"][0]
-
-    kept = relations_with_traces(wh.query, traces)
-    for relation in ("marts.customer_segment_history", "marts.segment_transitions",
-                     "snapshots.customer_segments_snapshot", "staging.base_raw__events",
-                     "staging.stg_raw__consents", "intermediate.int_customer_emails_hashed"):
-        assert relation in kept, f"the scan must see the customers in {relation} before the erasure: {kept}"
+    erased, traces, before = customers_to_forget(wh, demo_data / "customers.parquet")
 
     requests = tmp_path / "erasure_requests.csv"
     pd.DataFrame({"customer_id": erased, "requested_at": ["2026-11-01 10:00:00"] * 3}).to_csv(requests, index=False)
@@ -114,12 +132,8 @@ def test_erased_customers_vanish_from_every_table(demo_data, tmp_path):
     published = tmp_path / "published.duckdb"
     subprocess.run([sys.executable, "-m", "segwh.publish", "--from", str(wh.path), "--to", str(published)],
                    check=True, capture_output=True)
-    assert relations_with_traces(wh.query, traces) == {}
+    assert_forgotten(wh, traces, before, erased)
     assert relations_with_traces(duck_query(published), traces) == {}
-    after = wh.query("select count(*) as n from marts.customer_facts")["n"][0]
-    assert after == before - len(erased)
-    history = wh.query("select count(distinct customer_id) as n from marts.customer_segment_history")["n"][0]
-    assert history == after
 
 
 def test_postgres_erased_customers_vanish_from_every_table(postgres_cluster, tmp_path):
@@ -134,14 +148,7 @@ def test_postgres_erased_customers_vanish_from_every_table(postgres_cluster, tmp
     wh = pg_database_warehouse(postgres_cluster, "privacy_erasure", tmp_path / "wh")
     load_postgres(data, wh.connect_kwargs(), schema="raw")
     wh.run(["--resource-type", "snapshot"])
-    erased = pick_customers_to_erase(wh.query)
-    traces = traces_of_customers(pd.read_parquet(data / "customers.parquet"), erased)
-    before = wh.query("select count(*) as n from marts.customer_facts")["n"][0]
-    kept = relations_with_traces(wh.query, traces)
-    for relation in ("marts.customer_segment_history", "marts.segment_transitions",
-                     "snapshots.customer_segments_snapshot", "staging.base_raw__events",
-                     "staging.stg_raw__consents", "intermediate.int_customer_emails_hashed"):
-        assert relation in kept, f"the scan must see the customers in {relation} before the erasure: {kept}"
+    erased, traces, before = customers_to_forget(wh, data / "customers.parquet")
 
     conn = psycopg2.connect(**wh.connect_kwargs())
     conn.autocommit = True
@@ -152,11 +159,7 @@ def test_postgres_erased_customers_vanish_from_every_table(postgres_cluster, tmp
     conn.close()
     wh.build()  # a plain build with every data and unit test
 
-    assert relations_with_traces(wh.query, traces) == {}
-    after = wh.query("select count(*) as n from marts.customer_facts")["n"][0]
-    assert after == before - len(erased)
-    history = wh.query("select count(distinct customer_id) as n from marts.customer_segment_history")["n"][0]
-    assert history == after
+    assert_forgotten(wh, traces, before, erased)
     # the erasure source is the user's record of the requests: left as it is
     assert sorted(wh.query("select customer_id from raw.erasure_requests")["customer_id"]) == sorted(erased)
 

@@ -15,24 +15,19 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from segwh.pgcluster import free_port
+
 
 def spark_home() -> Path:
     import pyspark
 
     return Path(pyspark.__file__).resolve().parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -111,13 +106,20 @@ def main(argv: list[str] | None = None) -> int:
     import tempfile
 
     parser = argparse.ArgumentParser(description="Start a throwaway Spark standalone cluster on 127.0.0.1 "
-                                                 "until interrupted (Ctrl-C).")
+                                                 "until interrupted (Ctrl-C or kill).")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cores", type=int, default=1, help="cores per worker")
     parser.add_argument("--memory", default="1536m", help="memory per worker")
     parser.add_argument("--workdir", default=None, help="logs and executor folders (default: a temporary folder)")
     args = parser.parse_args(argv)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="segwh-spark-cluster-"))
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    # Ctrl-C, and `kill` (also when started in the background, where SIGINT is ignored)
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     with standalone_cluster(workdir, workers=args.workers, cores=args.cores, memory=args.memory) as cluster:
         print(f"export SPARK_MASTER={cluster.master_url}   # master UI {cluster.web_url}, logs in {workdir}",
               flush=True)
