@@ -171,6 +171,13 @@ def pg_demo(postgres_cluster, demo_data, tmp_path_factory) -> PgWarehouse:
     return wh
 
 
+@pytest.fixture(params=["duckdb", "postgres"])
+def demo_warehouse(request):
+    """The demo built and tested on DuckDB, then on PostgreSQL: a test taking
+    it checks the same thing on both engines."""
+    return request.getfixturevalue({"duckdb": "duck_demo", "postgres": "pg_demo"}[request.param])
+
+
 def pg_database_warehouse(cluster, name: str, workdir: Path, **vars) -> PgWarehouse:
     """A PgWarehouse in its own, new database of the shared cluster, so that its
     fixed schemas (staging, marts, ...) do not touch the demo warehouse's."""

@@ -198,13 +198,6 @@ def expected_product_affinity(clean: pd.DataFrame, as_of: pd.Timestamp, min_cust
 
 # ----------------------------------------------------------------------------- fixtures
 
-@pytest.fixture(params=["duckdb", "postgres"])
-def demo_warehouse(request):
-    """The demo built on DuckDB, then on PostgreSQL: consent, hashing and the
-    audiences are checked against the reference on both engines."""
-    return request.getfixturevalue({"duckdb": "duck_demo", "postgres": "pg_demo"}[request.param])
-
-
 @pytest.fixture(scope="module")
 def demo_consents(demo_data) -> pd.DataFrame:
     return pd.read_parquet(demo_data / "consents.parquet")

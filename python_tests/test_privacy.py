@@ -17,7 +17,6 @@ import sys
 import duckdb
 import pandas as pd
 import psycopg2
-import pytest
 
 from conftest import ACTIVATION_SALT, duck_warehouse, pg_database_warehouse
 
@@ -228,11 +227,6 @@ def secrets_of(customers: pd.DataFrame) -> set[str]:
     for column in ("email", "phone", "first_name", "last_name"):
         secrets |= set(customers[column].dropna().astype(str))
     return secrets
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def demo_warehouse(request):
-    return request.getfixturevalue({"duckdb": "duck_demo", "postgres": "pg_demo"}[request.param])
 
 
 def test_personal_data_never_reaches_marts_in_clear(demo_warehouse, demo_data):

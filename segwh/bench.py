@@ -443,13 +443,14 @@ def step_incremental(dbt: Dbt, data: dict, work: Path, memory_limit: str, thread
 
 def spark_marts_differing(left: Path, right: Path, memory_limit: str, threads: int) -> dict:
     """COMPARED_MARTS rows in one Spark warehouse folder and not the other
-    (read from their Parquet files, as segwh.spark_files does)."""
+    (read from their Parquet files with segwh.spark_files)."""
+    from segwh.spark_files import table_reader
+
     con = connect(None, memory_limit, threads)
     differing = {}
     for table in COMPARED_MARTS:
         for name, folder in (("left_mart", left), ("right_mart", right)):
-            files = sorted(str(f) for f in (folder / "marts.db" / table).rglob("*.parquet"))
-            con.execute(f"create or replace view {name} as select * from read_parquet({files!r})")
+            con.execute(f"create or replace view {name} as select * from {table_reader(folder / 'marts.db' / table)}")
         types = dict(con.execute("select column_name, data_type from information_schema.columns "
                                  "where table_name = 'left_mart' order by ordinal_position").fetchall())
         select = ", ".join(comparable(column, data_type) for column, data_type in types.items())

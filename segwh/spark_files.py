@@ -22,6 +22,17 @@ def default_warehouse() -> Path:
     return Path(os.environ.get("SPARK_WAREHOUSE_DIR", "spark-warehouse"))
 
 
+def table_reader(folder: Path | str) -> str | None:
+    """`read_parquet(...)` over the files of one Spark table folder
+    (`<warehouse>/<schema>.db/<table>`), partition folders as columns; None
+    when the folder holds no Parquet file (a view, or nothing built)."""
+    files = sorted(str(f) for f in Path(folder).rglob("*.parquet"))
+    if not files:
+        return None
+    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    return f"read_parquet([{listed}], hive_partitioning = true, union_by_name = true)"
+
+
 def parquet_catalog(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with one view per Spark table."""
     folder = Path(warehouse) if warehouse else default_warehouse()
@@ -33,9 +44,7 @@ def parquet_catalog(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConne
         name = schema.name[:-3]
         con.execute(f'create schema if not exists "{name}"')
         for table in sorted(p for p in schema.iterdir() if p.is_dir()):
-            files = sorted(str(f) for f in table.rglob("*.parquet"))
-            if files:
-                listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-                con.execute(f'create view "{name}"."{table.name}" as select * from '
-                            f"read_parquet([{listed}], hive_partitioning = true, union_by_name = true)")
+            reader = table_reader(table)
+            if reader:
+                con.execute(f'create view "{name}"."{table.name}" as select * from {reader}')
     return con
