@@ -237,14 +237,25 @@ def test_spark_incremental_run_equals_a_full_refresh(spark_small, small_data):
 
     original = small_data / "events.parquet"
     events = pd.read_parquet(original, dtype_backend="pyarrow")
-    batch = later_batch(events)
+    stored = spark_small.frames["staging.base_raw__events"]
+    clean = stored[(stored["outcome"] == "clean") & (stored["event_type"] == "page_view")]["event_id"]
+    copied_id, conflicting_id = clean.iloc[0], clean.iloc[1]
+    # an exact copy of a loaded event (the copy in the file whose name sorts
+    # first, the loaded one, is kept) and another version of a loaded event
+    # (which holds back both versions: a row of the file loaded before changes)
+    copy = events[events["event_id"] == copied_id]
+    version = events[events["event_id"] == conflicting_id].copy()
+    version["occurred_at"] = version["occurred_at"] + pd.Timedelta(seconds=1)
+    batch = pd.concat([later_batch(events), copy, version])
     # the same Parquet schema as the first file (Spark reads the folder as one table)
     pq.write_table(pa.Table.from_pandas(batch, schema=pq.read_schema(original), preserve_index=False),
                    Path(spark_small.vars["raw_events_path"]) / "batch_02.parquet")
     before = {model: spark_small.frames[model] for model in INCREMENTAL}
 
-    spark_small.dbt(["run", *INCREMENTAL_SELECT], "incremental run")
+    run = spark_small.dbt(["run", *INCREMENTAL_SELECT], "incremental run")
     incremental = {model: spark_small.table(model) for model in INCREMENTAL}
+    # the load manifest: only the new file was read
+    assert "1 new file(s) of 2" in run.output, run.output[-3000:]
     spark_small.dbt(["run", *INCREMENTAL_SELECT, "--full-refresh"], "full refresh")
     full = {model: spark_small.table(model) for model in INCREMENTAL}
 
@@ -254,6 +265,19 @@ def test_spark_incremental_run_equals_a_full_refresh(spark_small, small_data):
     assert any(event_id.endswith("-later") for event_id in loaded)
     assert any(event_id.endswith("-late") for event_id in loaded)
     assert len(incremental["intermediate.int_orders_netted"]) > len(before["intermediate.int_orders_netted"])
+    # the new file's copy is a duplicate, the two versions are held back ...
+    outcomes = events.groupby(["event_id", events["source_file"].str.endswith("batch_02.parquet")])
+    outcome = {key: group["outcome"].iloc[0] for key, group in outcomes}
+    assert outcome[(copied_id, True)] == "exact_duplicate" and outcome[(copied_id, False)] == "clean"
+    held = events[events["event_id"] == conflicting_id]
+    assert set(held["quarantine_reason"]) == {"conflicting_duplicate"} and len(held) == 2
+    # ... and every other row kept its outcome and the build that loaded it
+    earlier = before["staging.base_raw__events"]
+    earlier = earlier[(earlier["outcome"] != "file") & ~earlier["event_id"].isin([copied_id, conflicting_id])]
+    kept = events.merge(earlier, on=["row_key", "source_file"], suffixes=("", "_before"))
+    assert len(kept) == len(earlier)
+    assert (kept["loaded_at"] == kept["loaded_at_before"]).all()
+    assert (kept["outcome"] == kept["outcome_before"]).all()
     # ... and the incremental tables equal a full refresh on the same raw data
     for model, keys in INCREMENTAL.items():
         columns = [column for column in full[model].columns if column not in BUILD_TIME_COLUMNS]
@@ -262,6 +286,17 @@ def test_spark_incremental_run_equals_a_full_refresh(spark_small, small_data):
             got, expected = comparable_events(got), comparable_events(expected)
         assert_same_table(got, expected, keys or list(got.columns),
                           f"{model} (incremental vs full refresh on spark)")
+
+    # a file that disappears takes its rows with it: the next build reloads
+    # every present file and drops the gone file's partition
+    (Path(spark_small.vars["raw_events_path"]) / "batch_02.parquet").unlink()
+    gone = spark_small.dbt(["run", *INCREMENTAL_SELECT], "file gone")
+    assert "reloading all 1 file(s): 1 gone" in gone.output, gone.output[-3000:]
+    after = spark_small.table("staging.base_raw__events")
+    assert not after["source_file"].str.endswith("batch_02.parquet").any()
+    got, expected = (comparable_events(frame.drop(columns=[c for c in BUILD_TIME_COLUMNS if c in frame.columns]))
+                     for frame in (after, before["staging.base_raw__events"]))
+    assert_same_table(got, expected, list(got.columns), "base_raw__events after the file is gone (spark)")
 
 
 def test_spark_erasure_warns_until_a_full_refresh_forgets(spark_small, small_data, tmp_path):

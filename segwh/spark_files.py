@@ -26,7 +26,10 @@ def table_reader(folder: Path | str) -> str | None:
     """`read_parquet(...)` over the files of one Spark table folder
     (`<warehouse>/<schema>.db/<table>`), partition folders as columns; None
     when the folder holds no Parquet file (a view, or nothing built)."""
-    files = sorted(str(f) for f in Path(folder).rglob("*.parquet"))
+    # files only: a partition folder may end in .parquet too (base_raw__events
+    # is partitioned by the path of each raw file); Spark's hidden files skipped
+    files = sorted(str(f) for f in Path(folder).rglob("*.parquet")
+                   if f.is_file() and not f.name.startswith((".", "_")))
     if not files:
         return None
     listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)

@@ -60,9 +60,10 @@
                     {%- set csv = path.lower().endswith('.csv') or path.lower().endswith('.csv.gz') -%}
                     {%- do run_query(
                         'create table ' ~ relation ~ ' using ' ~ ('csv' if csv else 'parquet')
-                        ~ " options (path '" ~ path | replace("'", "\\'") ~ "'"
+                        ~ " options (path " ~ sql_string(path)
                         ~ (", header 'true', inferSchema 'false'" if csv else '') ~ ')'
-                        ~ " tblproperties ('" ~ raw_file_property() ~ "' = '" ~ var_name ~ "')"
+                        ~ " tblproperties ('" ~ raw_file_property() ~ "' = '" ~ var_name ~ "', '"
+                        ~ raw_file_path_property() ~ "' = " ~ sql_string(path) ~ ")"
                     ) -%}
                     {#- dbt listed the schema's tables at run start: tell its cache -#}
                     {%- do adapter.cache_added(relation) -%}
@@ -105,6 +106,24 @@
     {%- set found = run_query('select count(*) from ' ~ probe) -%}
     {%- do run_query('drop table if exists ' ~ probe) -%}
     {{ return(found.columns[0].values()[0] > 0) }}
+{%- endmacro %}
+
+{#- The table property that holds the registered file, folder or glob. -#}
+{% macro raw_file_path_property() -%}
+    {{ return('segwh.raw_file_path') }}
+{%- endmacro %}
+
+{#- The file, folder or glob a raw table was registered from by this hook;
+    none for a table loaded otherwise (or registered before the path was kept). -#}
+{% macro spark__raw_file_location(relation) -%}
+    {%- if adapter.get_relation(database=none, schema=relation.schema, identifier=relation.identifier) is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set properties = run_query('show tblproperties ' ~ relation) -%}
+    {%- for row in properties.rows if row[0] == raw_file_path_property() -%}
+        {{ return(row[1]) }}
+    {%- endfor -%}
+    {{ return(none) }}
 {%- endmacro %}
 
 {% macro spark__is_registered_raw_file(relation) -%}

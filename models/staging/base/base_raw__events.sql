@@ -21,14 +21,17 @@
         counts them and the post-hook forget_erased_customers deletes them;
       - clean refunds of an order one of those rows belongs to (a refund
         whose order_id no clean order line has is unknown_refund_order).
-    Rows are replaced by row_key (delete+insert). loaded_at is the build that
+    Rows are replaced by row_key (delete+insert); on Spark, which cannot
+    delete rows, the table is partitioned by source_file and a build rewrites
+    the partitions of the files it touches (their other rows as stored).
+    loaded_at is the build that
     last changed a row (its outcome or reason): downstream incremental models
     recompute what those rows touch. -#}
 {{ config(
     materialized='incremental',
     on_schema_change='fail',
     post_hook=["{{ drop_rows_of_earlier_loads() }}", "{{ forget_erased_customers() }}"],
-    **incremental_config(unique_key='row_key')
+    **incremental_config(unique_key='row_key', partition_by='source_file')
 ) }}
 {%- set raw_events_source = source('raw', 'events') -%}
 {%- do require_source(raw_events_source, 'events', 'raw_events_path') -%}
@@ -48,6 +51,8 @@
 {%- set has_customers = source_exists(source('raw', 'customers')) -%}
 {%- set content = event_content_columns() -%}
 {%- set stored_columns = content + ['source_file', 'raw_copies'] -%}
+{%- set output_columns = ['row_key', 'source_file', 'outcome', 'quarantine_reason', 'raw_copies'] + content
+    + ['occurred_on', 'file_size', 'file_modified_at', 'erased_rows', 'load_mode', 'loaded_at'] -%}
 
 with
 
@@ -197,24 +202,20 @@ touched_orders as (
 
 ),
 
--- keys of the clean refunds of an order a touched row belongs to
-refund_keys as (
-
-    select distinct clean_refunds.row_key
-    from (
-        {{ stored_rows_with_keys('touched_orders', 'order_id',
-                                 "stored.outcome = 'clean' and stored.event_type = 'order_refunded'") | indent(8) }}
-    ) as clean_refunds
-    left join first_keys
-        on clean_refunds.row_key = first_keys.row_key
-    where first_keys.row_key is null
-
-),
-
--- every stored row with those keys (a copy kept from another file too)
+-- the clean refunds of an order a touched row belongs to, with their exact
+-- copies kept from other files (copies share the order; a key whose kept row
+-- is held back is a first key already)
 refunds_stored as (
 
-    {{ stored_rows_with_keys('refund_keys') | indent(4) }}
+    select order_refunds.*
+    from (
+        {{ stored_rows_with_keys('touched_orders', 'order_id',
+                                 "stored.outcome in ('clean', 'exact_duplicate')"
+                                 ~ " and stored.event_type = 'order_refunded'") | indent(8) }}
+    ) as order_refunds
+    left join first_keys
+        on order_refunds.row_key = first_keys.row_key
+    where first_keys.row_key is null
 
 ),
 
@@ -547,5 +548,39 @@ final as (
     from file_rows
 
 )
+{%- if incremental and not incremental_replaces_by_key() %},
+
+-- Spark overwrites whole partitions: the other stored rows of every file
+-- written here (a file read, a file holding a touched row) are written again
+-- as they are. Every stored row that final replaces has a touched key.
+written_files as (
+
+    select source_file from read_files
+    union
+    select source_file from touched_stored
+
+),
+
+kept_as_stored as (
+
+    select
+        {%- for column in output_columns %}
+        stored.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from stored
+    inner join written_files
+        on stored.source_file = written_files.source_file
+    left join touched_keys
+        on stored.row_key = touched_keys.row_key
+    where touched_keys.row_key is null
+
+)
 
 select * from final
+union all
+select * from kept_as_stored
+{%- else %}
+
+select * from final
+{%- endif %}
