@@ -190,6 +190,22 @@ def test_spark_build_passes_every_data_test(spark_small):
     assert spark_small.frames["marts.customer_segment_history"]["period_end"].nunique() > 12
 
 
+def test_spark_raw_path_too_long_for_a_partition_folder_stops_naming_the_file(small_data, tmp_path):
+    """base_raw__events keeps each raw file's rows in a partition folder named
+    after the file's path; a name over 255 bytes stops the build at once,
+    naming the file, instead of failing the Parquet write."""
+    folder = tmp_path.joinpath(*["d" * 40] * 6)
+    folder.mkdir(parents=True)
+    shutil.copy(small_data / "events.parquet", folder / "b.parquet")
+    (tmp_path / "wh").mkdir()
+    wh = SparkWarehouse(tmp_path / "wh", vars=raw_vars(small_data, folder))
+    result = wh.dbt(["run", "--select", "base_raw__events"], "long raw path", check=False)
+    assert not result.ok
+    message = " ".join(result.output.split())
+    assert re.search(r"Raw events file path too long for Spark: '\S+/b\.parquet' names a partition folder of "
+                     r"\d+ bytes \(at most 255", message), result.output[-2000:]
+
+
 def test_spark_limits_are_what_the_readme_says(spark_small):
     """README, "Limits on Spark": no snapshot (it needs MERGE) and no grants
     (the marts' +grants are skipped), while the build passes."""
