@@ -41,10 +41,10 @@ from adversarial import make_events, write_release_scenario
 from compare import assert_same_table
 from conftest import duck_warehouse, pg_database_warehouse
 
-SELECT = ["--select", "+int_orders_netted", "+stg_raw__events"]
+SELECT = ["--select", "+int_orders_netted", "+stg_raw__events", "+int_customer_days", "+int_multiday_session_days"]
 # ... and the views on base_raw__events that say what became of every raw row
 SELECT_LOADS = SELECT + ["event_load_manifest", "event_ingestion_summary", "quarantined_events"]
-COLUMNS = ["event_id", "customer_id", "event_type", "occurred_at", "order_id", "revenue"]
+COLUMNS = ["event_id", "customer_id", "event_type", "occurred_at", "order_id", "revenue", "session_id"]
 EVENTS_SQL = "select * from staging.stg_raw__events order by event_id"
 # loaded_at: the start of the build that wrote the row, different in any two builds
 BUILD_TIME = ["loaded_at"]
@@ -61,6 +61,9 @@ STATE = {
     "event_load_manifest": ("select * from quarantine.event_load_manifest", ["source_file"],
                             ["loaded_at", "load_mode"]),
     "int_orders_netted": (ORDERS_SQL, ["order_id"], []),
+    "int_customer_days": ("select * from intermediate.int_customer_days", ["customer_id", "occurred_on"], []),
+    "int_multiday_session_days": ("select * from intermediate.int_multiday_session_days",
+                                  ["customer_id", "session_id", "occurred_on"], []),
 }
 
 
@@ -71,6 +74,11 @@ def make_batches(seed: int, n_batches: int, shuffle: bool, max_delay: int) -> li
     again, and conflicting versions (same event_id, other content)."""
     rng = np.random.default_rng(seed)
     events = make_events(seed, customers=150)
+    # visits from 06:00 to 06:00 UTC: many sessions span midnight, and a late
+    # event can move the day its session starts (int_customer_days); refunds
+    # have no session
+    visit_day = (events["occurred_at"] - pd.Timedelta(hours=6)).dt.strftime("%Y%m%d")
+    events["session_id"] = (events["customer_id"] + "-" + visit_day).where(events["event_type"] != "order_refunded")
     times = events["occurred_at"].astype("int64")
     edges = np.linspace(times.min(), times.max(), n_batches + 1)[1:-1]  # equal spans of time
     slot = np.searchsorted(edges, times)
@@ -467,7 +475,7 @@ def test_postgres_incremental_runs_equal_a_full_refresh(postgres_cluster, tmp_pa
     cur = conn.cursor()
     cur.execute("create schema raw_incremental")
     cur.execute("create table raw_incremental.events (event_id text, customer_id text, event_type text, "
-                "occurred_at timestamp, order_id text, revenue double precision"
+                "occurred_at timestamp, order_id text, revenue double precision, session_id text"
                 + (", _loaded_at timestamp)" if loaded_at_column else ")"))
     load_times = [pd.Timestamp("2025-01-01") + pd.Timedelta(hours=n) for n in range(len(batches))]
     for number, batch in enumerate(batches):
@@ -507,6 +515,7 @@ def test_postgres_incremental_runs_equal_a_full_refresh(postgres_cluster, tmp_pa
 
 RELEASED_TABLES = {
     "intermediate.int_orders_netted": ["order_id"],
+    "intermediate.int_customer_days": ["customer_id", "occurred_on"],
     "marts.customer_facts": ["customer_id"],
     "marts.customer_segment_history": ["period_end", "customer_id", "dimension"],
     "marts.segment_transitions": ["period_end", "customer_id", "dimension"],

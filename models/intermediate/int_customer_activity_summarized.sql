@@ -1,74 +1,77 @@
 {#- One row per customer with any event on or before the as-of date: activity
     and email response over the last segment_activity_window_days days, and
     when in the week and day the customer is active (all history). Activity is
-    every event of the groups browsing, cart and app in the seed event_types. -#}
+    every event of the groups browsing, cart and app in the seed event_types.
+    Read from the customer-days (int_customer_days), never from the events. -#}
 {%- set starts = var('daypart_start_hours') -%}
+{%- set hours = range(24) -%}
 
 with
 
-events as (
+customer_days as (
 
-    select * from {{ ref('int_events_observed') }}
-
-),
-
-event_types as (
-
-    select * from {{ ref('event_types') }}
+    select * from {{ ref('int_customer_days') }}
 
 ),
 
-classified as {{ inline_cte() }} (
+multiday_session_days as (
 
-    select
-        events.customer_id,
-        events.event_type,
-        events.session_id,
-        events.occurred_at,
-        events.occurred_on,
-        events.as_of_date,
-        {{ is_activity_event('event_types.event_group') }} as is_activity,
-        {{ in_activity_window('events.occurred_on', 'events.as_of_date') }} as is_in_window
-
-    from events
-    left join event_types
-        on events.event_type = event_types.event_type
+    select * from {{ ref('int_multiday_session_days') }}
 
 ),
 
-window_summary as (
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+observed_days as (
+
+    select customer_days.*
+    from customer_days
+    inner join as_of
+        on customer_days.occurred_on <= as_of.as_of_date
+
+),
+
+window_activity as (
+
+    {{ customer_window_activity('observed_days', 'multiday_session_days', 'as_of') }}
+
+),
+
+history_summary as (
 
     select
         customer_id,
-        min(as_of_date) as as_of_date,
-        min(case when is_activity and is_in_window then occurred_on end) as first_window_activity_on,
-        sum(case when is_activity and is_in_window then 1 else 0 end) as window_activity_count,
-        count(distinct case when is_in_window then session_id end) as window_session_count,
-        sum(case when is_in_window and event_type = 'app_open' then 1 else 0 end) as window_app_open_count,
-        sum(case when is_in_window and event_type = 'email_sent' then 1 else 0 end) as window_email_sent_count,
-        sum(case when is_in_window and event_type = 'email_opened' then 1 else 0 end) as window_email_open_count,
-        sum(case when is_in_window and event_type = 'email_clicked' then 1 else 0 end) as window_email_click_count,
-        count(distinct case when event_type = 'order_completed' then session_id end) as converted_session_count,
-        sum(case when is_activity then 1 else 0 end) as activity_count,
+        {%- for hour in hours %}
+        sum(activity_hour_{{ '%02d' % hour }}) as activity_hour_{{ '%02d' % hour }},
+        {%- endfor %}
+        sum(converted_session_count) as converted_session_count,
+        sum(activity_count) as activity_count,
         sum(
-            case when is_activity and {{ iso_day_of_week('occurred_at') }} >= 6 then 1 else 0 end
+            case when {{ iso_day_of_week('occurred_on') }} >= 6 then activity_count else 0 end
         ) as weekend_activity_count
 
-    from classified
+    from observed_days
     group by customer_id
 
 ),
 
 hourly as (
 
+    {%- for hour in hours %}
     select
         customer_id,
-        {{ hour_of_day('occurred_at') }} as hour_of_day,
-        count(*) as activity_count
-
-    from classified
-    where is_activity
-    group by customer_id, {{ hour_of_day('occurred_at') }}
+        {{ hour }} as hour_of_day,
+        activity_hour_{{ '%02d' % hour }} as activity_count
+    from history_summary
+    where activity_hour_{{ '%02d' % hour }} > 0
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
@@ -133,28 +136,31 @@ daypart_ranked as (
 final as (
 
     select
-        window_summary.customer_id,
-        window_summary.window_activity_count,
-        window_summary.window_session_count,
-        window_summary.window_app_open_count,
-        window_summary.window_email_sent_count,
-        window_summary.window_email_open_count,
-        window_summary.window_email_click_count,
-        {{ active_weeks('window_summary.first_window_activity_on', 'window_summary.as_of_date') }}
+        history_summary.customer_id,
+        coalesce(window_activity.window_activity_count, 0) as window_activity_count,
+        cast(coalesce(window_activity.window_session_count, 0) as {{ dbt.type_bigint() }}) as window_session_count,
+        coalesce(window_activity.window_app_open_count, 0) as window_app_open_count,
+        coalesce(window_activity.window_email_sent_count, 0) as window_email_sent_count,
+        coalesce(window_activity.window_email_open_count, 0) as window_email_open_count,
+        coalesce(window_activity.window_email_click_count, 0) as window_email_click_count,
+        {{ active_weeks('window_activity.first_window_activity_on', 'as_of.as_of_date') }}
             as window_active_weeks,
-        window_summary.converted_session_count,
-        window_summary.activity_count,
-        window_summary.weekend_activity_count,
+        cast(history_summary.converted_session_count as {{ dbt.type_bigint() }}) as converted_session_count,
+        history_summary.activity_count,
+        history_summary.weekend_activity_count,
         hour_ranked.hour_of_day as preferred_hour,
         daypart_ranked.daypart as preferred_daypart,
-        window_summary.as_of_date
+        as_of.as_of_date
 
-    from window_summary
+    from history_summary
+    cross join as_of
+    left join window_activity
+        on history_summary.customer_id = window_activity.customer_id
     left join hour_ranked
-        on window_summary.customer_id = hour_ranked.customer_id
+        on history_summary.customer_id = hour_ranked.customer_id
             and hour_ranked.hour_rank = 1
     left join daypart_ranked
-        on window_summary.customer_id = daypart_ranked.customer_id
+        on history_summary.customer_id = daypart_ranked.customer_id
             and daypart_ranked.daypart_rank = 1
 
 )

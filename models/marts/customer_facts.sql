@@ -10,12 +10,6 @@ customers as (
 
 ),
 
-events as (
-
-    select * from {{ ref('int_events_observed') }}
-
-),
-
 orders as (
 
     select * from {{ ref('int_orders_netted') }}
@@ -28,6 +22,12 @@ purchase_days as (
 
 ),
 
+customer_days as (
+
+    select * from {{ ref('int_customer_days') }}
+
+),
+
 as_of as (
 
     select * from {{ ref('int_as_of_date') }}
@@ -37,25 +37,20 @@ as_of as (
 activity as (
 
     select
-        customer_id,
-        min(occurred_at) as first_seen_at,
-        max(occurred_at) as last_seen_at,
-        count(*) as event_count,
-        count(distinct session_id) as session_count,
-        count(distinct occurred_on) as active_days,
-        sum(case when event_type = 'page_view' then 1 else 0 end) as page_view_count,
-        sum(case when event_type = 'product_view' then 1 else 0 end) as product_view_count,
-        sum(case when event_type = 'add_to_cart' then 1 else 0 end) as add_to_cart_count,
-        sum(case when event_type = 'checkout_started' then 1 else 0 end) as checkout_count,
-        sum(case when event_type = 'email_sent' then 1 else 0 end) as email_sent_count,
-        sum(case when event_type = 'email_opened' then 1 else 0 end) as email_open_count,
-        sum(case when event_type = 'email_clicked' then 1 else 0 end) as email_click_count,
-        sum(case when event_type = 'app_open' then 1 else 0 end) as app_open_count,
-        sum(case when event_type = 'review_submitted' then 1 else 0 end) as review_count,
-        sum(case when event_type = 'referral_made' then 1 else 0 end) as referral_count
+        customer_days.customer_id,
+        min(customer_days.first_event_at) as first_seen_at,
+        max(customer_days.last_event_at) as last_seen_at,
+        sum(customer_days.event_count) as event_count,
+        {%- for column in customer_day_event_counts().values() if column != 'order_line_count' %}
+        sum(customer_days.{{ column }}) as {{ column }},
+        {%- endfor %}
+        sum(customer_days.started_session_count) as session_count,
+        count(*) as active_days
 
-    from events
-    group by customer_id
+    from customer_days
+    inner join as_of
+        on customer_days.occurred_on <= as_of.as_of_date
+    group by customer_days.customer_id
 
 ),
 

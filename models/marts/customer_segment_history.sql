@@ -29,9 +29,15 @@ customers as (
 
 ),
 
-event_types as (
+customer_days as (
 
-    select * from {{ ref('event_types') }}
+    select * from {{ ref('int_customer_days') }}
+
+),
+
+multiday_session_days as (
+
+    select * from {{ ref('int_multiday_session_days') }}
 
 ),
 
@@ -62,7 +68,7 @@ first_seen as (
         customer_id,
         min(occurred_on) as first_seen_on
 
-    from events
+    from customer_days
     group by customer_id
 
 ),
@@ -187,111 +193,17 @@ purchase_day_summary as (
 ),
 
 ----------  activity in the window before each period end
--- Events are first reduced to customer-days (and customer-day-sessions), and
--- each day is matched to the periods whose window holds it through a small
--- day-to-period map: an equality join instead of events x periods.
 
-customer_days as (
+period_ends as (
 
-    select
-        events.customer_id,
-        events.occurred_on,
-        sum(case when {{ is_activity_event('event_types.event_group') }} then 1 else 0 end) as activity_count,
-        sum(case when events.event_type = 'app_open' then 1 else 0 end) as app_open_count,
-        sum(case when events.event_type = 'email_sent' then 1 else 0 end) as email_sent_count,
-        sum(case when events.event_type = 'email_opened' then 1 else 0 end) as email_open_count,
-        sum(case when events.event_type = 'email_clicked' then 1 else 0 end) as email_click_count
-
-    from events
-    left join event_types
-        on events.event_type = event_types.event_type
-    group by events.customer_id, events.occurred_on
-
-),
-
-customer_day_sessions as (
-
-    select distinct
-        customer_id,
-        occurred_on,
-        session_id
-
-    from events
-    where session_id is not null
-
-),
-
-event_days as (
-
-    select distinct occurred_on
-    from customer_days
-
-),
-
-window_days as (
-
-    select
-        periods_to_build.period_end,
-        event_days.occurred_on
-
-    from event_days
-    inner join periods_to_build
-        on event_days.occurred_on <= periods_to_build.period_end
-            and {{ in_activity_window('event_days.occurred_on', 'periods_to_build.period_end') }}
-
-),
-
-window_activity as (
-
-    select
-        window_days.period_end,
-        customer_days.customer_id,
-        min(case when customer_days.activity_count > 0 then customer_days.occurred_on end)
-            as first_window_activity_on,
-        sum(customer_days.activity_count) as window_activity_count,
-        sum(customer_days.app_open_count) as window_app_open_count,
-        sum(customer_days.email_sent_count) as window_email_sent_count,
-        sum(customer_days.email_open_count) as window_email_open_count,
-        sum(customer_days.email_click_count) as window_email_click_count
-
-    from customer_days
-    inner join window_days
-        on customer_days.occurred_on = window_days.occurred_on
-    group by window_days.period_end, customer_days.customer_id
-
-),
-
-window_sessions as (
-
-    select
-        window_days.period_end,
-        customer_day_sessions.customer_id,
-        count(distinct customer_day_sessions.session_id) as window_session_count
-
-    from customer_day_sessions
-    inner join window_days
-        on customer_day_sessions.occurred_on = window_days.occurred_on
-    group by window_days.period_end, customer_day_sessions.customer_id
+    select period_end as as_of_date
+    from periods_to_build
 
 ),
 
 window_summary as (
 
-    select
-        window_activity.period_end,
-        window_activity.customer_id,
-        window_activity.first_window_activity_on,
-        window_activity.window_activity_count,
-        coalesce(window_sessions.window_session_count, 0) as window_session_count,
-        window_activity.window_app_open_count,
-        window_activity.window_email_sent_count,
-        window_activity.window_email_open_count,
-        window_activity.window_email_click_count
-
-    from window_activity
-    left join window_sessions
-        on window_activity.period_end = window_sessions.period_end
-            and window_activity.customer_id = window_sessions.customer_id
+    {{ customer_window_activity('customer_days', 'multiday_session_days', 'period_ends') }}
 
 ),
 
@@ -338,7 +250,7 @@ features as (
         on known_customers.period_end = purchase_day_summary.period_end
             and known_customers.customer_id = purchase_day_summary.customer_id
     left join window_summary
-        on known_customers.period_end = window_summary.period_end
+        on known_customers.period_end = window_summary.as_of_date
             and known_customers.customer_id = window_summary.customer_id
 
 ),
