@@ -19,9 +19,3 @@
         'rfm_segment',
     ]) }}
 {%- endmacro %}
-
-{#- The dimensions customer_segment_history tracks over time: RFM and the
-    lifecycle, engagement, usage and value dimensions. -#}
-{% macro history_dimensions() -%}
-    {{ return(['rfm_segment', 'lifecycle', 'engagement', 'usage_rate', 'value_tier']) }}
-{%- endmacro %}

@@ -1,5 +1,5 @@
 {#- The definitions behind usage rate and engagement, shared by
-    int_customer_activity_summarized and customer_segment_history so that
+    the feature macros (int_customer_features, int_customer_period_end_features) so that
     history and the current segments cannot drift apart. -#}
 
 {#- Activity: every event of the groups browsing, cart and app in the seed event_types. -#}

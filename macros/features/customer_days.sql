@@ -1,7 +1,6 @@
 {#- Building blocks of the customer-day feature grain (int_customer_days,
     int_multiday_session_days) and of the activity features read from it at
-    any as-of date (int_customer_activity_summarized, customer_facts,
-    customer_segment_history). -#}
+    any as-of date (macro customer_features). -#}
 
 {#- The event types int_customer_days counts, and the column of each. -#}
 {% macro customer_day_event_counts() -%}
@@ -137,4 +136,150 @@
     left join sessions_from_before
         on window_totals.as_of_date = sessions_from_before.as_of_date
             and window_totals.customer_id = sessions_from_before.customer_id
+{%- endmacro %}
+
+{#- The daypart of each UTC hour (var daypart_start_hours). -#}
+{% macro hour_dayparts() -%}
+    {%- set starts = var('daypart_start_hours') -%}
+    {%- set dayparts = {} -%}
+    {%- for hour in range(24) -%}
+        {%- if hour >= starts['morning'] and hour < starts['afternoon'] -%}
+            {%- do dayparts.update({hour: 'morning'}) -%}
+        {%- elif hour >= starts['afternoon'] and hour < starts['evening'] -%}
+            {%- do dayparts.update({hour: 'afternoon'}) -%}
+        {%- elif hour >= starts['evening'] and hour < starts['night'] -%}
+            {%- do dayparts.update({hour: 'evening'}) -%}
+        {%- else -%}
+            {%- do dayparts.update({hour: 'night'}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(dayparts) }}
+{%- endmacro %}
+
+{#- The first of `labels` whose count (`counts`, SQL expressions in the same
+    order) is the largest; NULL when every count is 0 (no activity). Ties go
+    to the earlier label. -#}
+{% macro label_of_largest(counts, labels) -%}
+    case
+        when greatest({{ counts | join(', ') }}) > 0 then case
+            {%- for count in counts %}
+            when {{ count }} = greatest({{ counts | join(', ') }}) then {{ labels[loop.index0] }}
+            {%- endfor %}
+        end
+    end
+{%- endmacro %}
+
+{#- Activity features of every customer with an event on or before each as-of
+    date of `as_of_dates` (a relation or CTE with the column as_of_date), all
+    history up to it and in the activity window before it, from
+    int_customer_days and int_multiday_session_days. Days are first summed per
+    customer into buckets (the first as-of date on or after the day), each
+    bucket then counts toward every as-of date on or after it. -#}
+{% macro customer_activity_features(customer_days, multiday_session_days, as_of_dates) -%}
+    {%- set counts = customer_day_event_counts().values() | list + [
+        'event_count', 'activity_count', 'started_session_count', 'converted_session_count'] -%}
+    {%- set hours = [] -%}
+    {%- for hour in range(24) -%}{%- do hours.append('activity_hour_%02d' % hour) -%}{%- endfor -%}
+    {%- set dayparts = hour_dayparts() -%}
+    with
+
+    day_buckets as (
+
+        select
+            event_days.occurred_on,
+            min({{ as_of_dates }}.as_of_date) as bucket_on
+
+        from (select distinct occurred_on from {{ customer_days }}) as event_days
+        inner join {{ as_of_dates }}
+            on event_days.occurred_on <= {{ as_of_dates }}.as_of_date
+        group by event_days.occurred_on
+
+    ),
+
+    bucket_totals as (
+
+        select
+            day_buckets.bucket_on,
+            customer_days.customer_id,
+            {%- for column in counts + hours %}
+            sum(customer_days.{{ column }}) as {{ column }},
+            {%- endfor %}
+            sum(
+                case when {{ iso_day_of_week('customer_days.occurred_on') }} >= 6 then customer_days.activity_count else 0 end
+            ) as weekend_activity_count,
+            count(*) as active_days,
+            min(customer_days.first_event_at) as first_event_at,
+            max(customer_days.last_event_at) as last_event_at
+
+        from {{ customer_days }} as customer_days
+        inner join day_buckets
+            on customer_days.occurred_on = day_buckets.occurred_on
+        group by day_buckets.bucket_on, customer_days.customer_id
+
+    ),
+
+    history_totals as (
+
+        select
+            {{ as_of_dates }}.as_of_date,
+            bucket_totals.customer_id,
+            {%- for column in counts + hours + ['weekend_activity_count', 'active_days'] %}
+            coalesce(sum(bucket_totals.{{ column }}), 0) as {{ column }},
+            {%- endfor %}
+            min(bucket_totals.first_event_at) as first_seen_at,
+            max(bucket_totals.last_event_at) as last_seen_at
+
+        from bucket_totals
+        inner join {{ as_of_dates }}
+            on bucket_totals.bucket_on <= {{ as_of_dates }}.as_of_date
+        group by {{ as_of_dates }}.as_of_date, bucket_totals.customer_id
+
+    ),
+
+    window_activity as (
+
+        {{ customer_window_activity(customer_days, multiday_session_days, as_of_dates) }}
+
+    )
+
+    select
+        history_totals.as_of_date,
+        history_totals.customer_id,
+        history_totals.first_seen_at,
+        history_totals.last_seen_at,
+        history_totals.event_count,
+        history_totals.started_session_count as session_count,
+        history_totals.active_days,
+        {%- for column in customer_day_event_counts().values() %}
+        history_totals.{{ column }},
+        {%- endfor %}
+        history_totals.converted_session_count,
+        history_totals.activity_count,
+        history_totals.weekend_activity_count,
+        {{ label_of_largest(
+            hours | map('replace', 'activity', 'history_totals.activity') | list,
+            range(24) | list) }} as preferred_hour,
+        {%- set daypart_counts = [] -%}
+        {%- for daypart in ['morning', 'afternoon', 'evening', 'night'] -%}
+            {%- set terms = ['0'] -%}
+            {%- for hour in range(24) if dayparts[hour] == daypart -%}
+                {%- do terms.append('history_totals.' ~ hours[hour]) -%}
+            {%- endfor -%}
+            {%- do daypart_counts.append('(' ~ terms | join(' + ') ~ ')') -%}
+        {%- endfor %}
+        {{ label_of_largest(daypart_counts, ["'morning'", "'afternoon'", "'evening'", "'night'"]) }}
+            as preferred_daypart,
+        coalesce(window_activity.window_activity_count, 0) as window_activity_count,
+        coalesce(window_activity.window_session_count, 0) as window_session_count,
+        coalesce(window_activity.window_app_open_count, 0) as window_app_open_count,
+        coalesce(window_activity.window_email_sent_count, 0) as window_email_sent_count,
+        coalesce(window_activity.window_email_open_count, 0) as window_email_open_count,
+        coalesce(window_activity.window_email_click_count, 0) as window_email_click_count,
+        {{ active_weeks('window_activity.first_window_activity_on', 'history_totals.as_of_date') }}
+            as window_active_weeks
+
+    from history_totals
+    left join window_activity
+        on history_totals.as_of_date = window_activity.as_of_date
+            and history_totals.customer_id = window_activity.customer_id
 {%- endmacro %}

@@ -8,7 +8,7 @@
     that base_raw__events wrote or changed in this build (a late event, a
     released row or one held back since changes that period and every later
     one). `periods` is the
-    int_history_periods relation or CTE. -#}
+    int_history_periods relation or CTE; this model has a period_start column. -#}
 {% macro history_periods_to_build(periods) -%}
     {%- set lookback = require_whole_number('history_lookback_periods', 0) -%}
     select
@@ -20,8 +20,8 @@
     {%- if is_incremental() %}
     where period_start > coalesce(
         (
-            select cast({{ dbt.dateadd(history_period(), -lookback, 'max(period_start)') }} as date)
-            from {{ this }}
+            select cast({{ dbt.dateadd(history_period(), -lookback, 'max(built.period_start)') }} as date)
+            from {{ this }} as built
         ),
         cast('1900-01-01' as date)
     )

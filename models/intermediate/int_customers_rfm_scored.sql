@@ -1,25 +1,34 @@
 {#- R, F and M values and scores for every customer with at least one purchase
-    on the as-of date. Customers who never bought are not scored. -#}
+    on the as-of date, from their features at that date (int_customer_features).
+    Customers who never bought are not scored. The rule is the macro rfm_scored
+    (macros/rules/segment_assignment.sql), shared with customer_segment_history. -#}
 
 with
 
-customer_facts as (
+features as (
 
-    select * from {{ ref('customer_facts') }}
+    select * from {{ ref('int_customer_features') }}
 
 ),
 
-buyers as (
+as_of as (
 
-    select
-        customer_id,
-        as_of_date,
-        days_since_last_order as recency_days,
-        order_count as frequency,
-        net_revenue as monetary
+    select * from {{ ref('int_as_of_date') }}
 
-    from customer_facts
-    where order_count > 0
+),
+
+current_features as (
+
+    select features.*
+    from features
+    inner join as_of
+        on features.as_of_date = as_of.as_of_date
+
+),
+
+scored as (
+
+    {{ rfm_scored('current_features') }}
 
 ),
 
@@ -30,12 +39,12 @@ final as (
         recency_days,
         frequency,
         monetary,
-        {{ rfm_score('recency_days', false, 'rfm_recency_thresholds') }} as r_score,
-        {{ rfm_score('frequency', true, 'rfm_frequency_thresholds') }} as f_score,
-        {{ rfm_score('monetary', true, 'rfm_monetary_thresholds') }} as m_score,
+        r_score,
+        f_score,
+        m_score,
         as_of_date
 
-    from buyers
+    from scored
 
 )
 

@@ -10,53 +10,45 @@ memberships as (
 
 ),
 
-customer_facts as (
+features as (
 
-    select * from {{ ref('customer_facts') }}
-
-),
-
-activity as (
-
-    select * from {{ ref('int_customer_activity_summarized') }}
+    select * from {{ ref('int_customer_features') }}
 
 ),
 
-patterns as (
+as_of as (
 
-    select * from {{ ref('int_customer_purchase_patterns') }}
+    select * from {{ ref('int_as_of_date') }}
 
 ),
 
 customer_kpis as (
 
     select
-        customer_facts.customer_id,
-        customer_facts.order_count,
-        customer_facts.net_revenue,
-        customer_facts.email_sent_count,
-        customer_facts.email_open_count,
-        customer_facts.email_click_count,
-        customer_facts.session_count,
-        coalesce(activity.converted_session_count, 0) as converted_session_count,
-        case when customer_facts.order_count > 0 then 1 else 0 end as is_buyer,
-        case when customer_facts.order_count > 1 then 1 else 0 end as is_repeat_buyer,
-        case when patterns.purchased_in_previous_window then 1 else 0 end as was_active_before,
-        case when patterns.purchased_in_previous_window and patterns.purchased_in_last_window then 1 else 0 end
+        features.customer_id,
+        features.order_count,
+        features.net_revenue,
+        features.email_sent_count,
+        features.email_open_count,
+        features.email_click_count,
+        features.session_count,
+        features.converted_session_count,
+        case when features.order_count > 0 then 1 else 0 end as is_buyer,
+        case when features.order_count > 1 then 1 else 0 end as is_repeat_buyer,
+        case when features.purchased_in_previous_window then 1 else 0 end as was_active_before,
+        case when features.purchased_in_previous_window and features.purchased_in_last_window then 1 else 0 end
             as was_retained
 
-    from customer_facts
-    left join activity
-        on customer_facts.customer_id = activity.customer_id
-    left join patterns
-        on customer_facts.customer_id = patterns.customer_id
+    from features
+    inner join as_of
+        on features.as_of_date = as_of.as_of_date
 
 ),
 
 population as (
 
     select count(*) as customers
-    from customer_facts
+    from customer_kpis
 
 ),
 
