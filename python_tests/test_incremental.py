@@ -67,6 +67,11 @@ STATE = {
 }
 
 
+def raw_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The raw event columns; session_id (text) empty where a frame has none."""
+    return frame.reindex(columns=COLUMNS).astype({"session_id": "string"})
+
+
 def make_batches(seed: int, n_batches: int, shuffle: bool, max_delay: int) -> list[pd.DataFrame]:
     """Events cut into n_batches by time. Each event arrives in its own time
     slice's batch or, late, up to max_delay batches after it. With shuffle the
@@ -98,7 +103,7 @@ def make_batches(seed: int, n_batches: int, shuffle: bool, max_delay: int) -> li
 
 
 def load_duck_batch(directory, number: int, batch: pd.DataFrame):
-    batch[COLUMNS].to_parquet(directory / f"batch_{number:02d}.parquet", index=False)
+    batch.pipe(raw_columns).to_parquet(directory / f"batch_{number:02d}.parquet", index=False)
 
 
 def loaded_events(wh):
@@ -180,7 +185,7 @@ def raw_outcome_counts(raw: pd.DataFrame, erased_customers=()) -> dict[str, int]
     rows alone: rows of erased customers are erased; of the others, every row
     equal to another one is an exact duplicate, except one per distinct row,
     which is kept (clean or quarantined)."""
-    raw = raw[COLUMNS]
+    raw = raw.pipe(raw_columns)
     erased = raw.customer_id.isin(list(erased_customers))
     kept = raw[~erased]
     distinct = len(kept.drop_duplicates())
@@ -224,7 +229,7 @@ def test_duckdb_files_in_any_order_changed_or_deleted_load_like_a_full_refresh(t
     full = duck_warehouse(tmp_path / "full", copies / "batch_*.parquet", None, incremental_lookback_days=lookback)
 
     def write(number: int, frame: pd.DataFrame):
-        frame[COLUMNS].to_parquet(files[number], index=False)
+        frame.pipe(raw_columns).to_parquet(files[number], index=False)
 
     def step(label: str, log: str, not_read=()):
         """A plain build of the incremental warehouse and a full refresh of the
@@ -317,8 +322,8 @@ def write_erasure_scenario(folder: Path, seed: int = 41):
     conflicting = other_line.assign(customer_id=erased)
     first = pd.concat([old, mine.iloc[[0]]])
     second = pd.concat([recent, mine.iloc[[1, 2]], conflicting])
-    first[COLUMNS].to_parquet(folder / "batch_00.parquet", index=False)
-    second[COLUMNS].to_parquet(folder / "batch_01.parquet", index=False)
+    first.pipe(raw_columns).to_parquet(folder / "batch_00.parquet", index=False)
+    second.pipe(raw_columns).to_parquet(folder / "batch_01.parquet", index=False)
     return [first, second], erased, other_line.event_id.iloc[0], other_line.customer_id.iloc[0]
 
 
@@ -453,7 +458,7 @@ def test_events_later_than_the_lookback_are_loaded_by_the_next_plain_build(tmp_p
 
 def insert_pg_batch(cur, batch: pd.DataFrame, loaded_at: pd.Timestamp | None):
     rows = [tuple(None if pd.isna(v) else v for v in row)
-            for row in batch[COLUMNS].astype(object).itertuples(index=False)]
+            for row in batch.pipe(raw_columns).astype(object).itertuples(index=False)]
     if loaded_at is not None:
         rows = [row + (loaded_at.to_pydatetime(),) for row in rows]
     execute_values(cur, "insert into raw_incremental.events values %s", rows)

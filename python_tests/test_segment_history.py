@@ -26,7 +26,7 @@ from conftest import DuckWarehouse, PgWarehouse, duck_warehouse
 # every dimension of customer_segments is in history: the dimensions of the seed segment_definitions
 DIMENSIONS = list(pd.read_csv(Path(__file__).resolve().parents[1] / "seeds" / "segment_definitions.csv")
                   ["dimension"].unique())
-HISTORY_MODELS = ["--select", "+customer_segments", "+segment_migrations", "+segment_transitions"]
+HISTORY_MODELS = ["--select", "+customer_segments", "+customer_facts", "+segment_migrations", "+segment_transitions"]
 KEYS = ["customer_id", "dimension"]
 
 
@@ -183,7 +183,7 @@ def test_weekly_history_equals_rebuild(demo_data, tmp_path):
 
     rebuilt = DuckWarehouse(path=tmp_path / "weekly_rebuild.duckdb", workdir=tmp_path / "weekly_rebuild",
                             vars={**wh.vars, "as_of_date": str(week_end.date())})
-    rebuilt.run(["--select", "+customer_segments"])
+    rebuilt.run(["--select", "+customer_segments", "+customer_facts"])
     assert_history_equals_rebuild(wh, rebuilt, week_end, "duckdb weekly")
 
 
