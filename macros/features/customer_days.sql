@@ -173,14 +173,22 @@
     date of `as_of_dates` (a relation or CTE with the column as_of_date), all
     history up to it and in the activity window before it, from
     int_customer_days and int_multiday_session_days. Days are first summed per
-    customer into buckets (the first as-of date on or after the day), each
-    bucket then counts toward every as-of date on or after it. -#}
-{% macro customer_activity_features(customer_days, multiday_session_days, as_of_dates) -%}
+    customer into buckets (the first as-of date on or after the day); running
+    totals over a customer's buckets hold from one bucket to the next, so each
+    as-of date takes the totals of the customer's last bucket on or before it.
+    with_hours: the preferred hour (24 running counts); without, NULL (the
+    daypart needs 4). -#}
+{% macro customer_activity_features(customer_days, multiday_session_days, as_of_dates, with_hours=true) -%}
     {%- set counts = customer_day_event_counts().values() | list + [
         'event_count', 'activity_count', 'started_session_count', 'converted_session_count'] -%}
     {%- set hours = [] -%}
-    {%- for hour in range(24) -%}{%- do hours.append('activity_hour_%02d' % hour) -%}{%- endfor -%}
-    {%- set dayparts = hour_dayparts() -%}
+    {%- if with_hours -%}
+        {%- for hour in range(24) -%}{%- do hours.append('activity_hour_%02d' % hour) -%}{%- endfor -%}
+    {%- endif -%}
+    {%- set hour_daypart = hour_dayparts() -%}
+    {%- set dayparts = ['morning', 'afternoon', 'evening', 'night'] -%}
+    {%- set daypart_columns = [] -%}
+    {%- for daypart in dayparts -%}{%- do daypart_columns.append('activity_' ~ daypart) -%}{%- endfor -%}
     with
 
     day_buckets as (
@@ -202,7 +210,14 @@
             day_buckets.bucket_on,
             customer_days.customer_id,
             {%- for column in counts + hours %}
-            sum(customer_days.{{ column }}) as {{ column }},
+            coalesce(sum(customer_days.{{ column }}), 0) as {{ column }},
+            {%- endfor %}
+            {%- for daypart in dayparts %}
+            {%- set terms = [] -%}
+            {%- for hour in range(24) if hour_daypart[hour] == daypart -%}
+                {%- do terms.append('coalesce(customer_days.activity_hour_%02d, 0)' % hour) -%}
+            {%- endfor %}
+            coalesce(sum({{ terms | join(' + ') if terms else '0' }}), 0) as activity_{{ daypart }},
             {%- endfor %}
             sum(
                 case when {{ iso_day_of_week('customer_days.occurred_on') }} >= 6 then customer_days.activity_count else 0 end
@@ -218,21 +233,36 @@
 
     ),
 
+    -- running totals per customer; each bucket holds until the next one
+    running_totals as (
+
+        select
+            bucket_on,
+            customer_id,
+            {%- for column in counts + hours + daypart_columns + ['weekend_activity_count', 'active_days'] %}
+            sum({{ column }}) over customer_buckets as {{ column }},
+            {%- endfor %}
+            min(first_event_at) over customer_buckets as first_seen_at,
+            max(last_event_at) over customer_buckets as last_seen_at,
+            lead(bucket_on) over (partition by customer_id order by bucket_on) as next_bucket_on
+
+        from bucket_totals
+        window customer_buckets as (
+            partition by customer_id order by bucket_on rows between unbounded preceding and current row
+        )
+
+    ),
+
     history_totals as (
 
         select
             {{ as_of_dates }}.as_of_date,
-            bucket_totals.customer_id,
-            {%- for column in counts + hours + ['weekend_activity_count', 'active_days'] %}
-            coalesce(sum(bucket_totals.{{ column }}), 0) as {{ column }},
-            {%- endfor %}
-            min(bucket_totals.first_event_at) as first_seen_at,
-            max(bucket_totals.last_event_at) as last_seen_at
+            running_totals.*
 
-        from bucket_totals
+        from running_totals
         inner join {{ as_of_dates }}
-            on bucket_totals.bucket_on <= {{ as_of_dates }}.as_of_date
-        group by {{ as_of_dates }}.as_of_date, bucket_totals.customer_id
+            on running_totals.bucket_on <= {{ as_of_dates }}.as_of_date
+                and (running_totals.next_bucket_on is null or {{ as_of_dates }}.as_of_date < running_totals.next_bucket_on)
 
     ),
 
@@ -256,18 +286,14 @@
         history_totals.converted_session_count,
         history_totals.activity_count,
         history_totals.weekend_activity_count,
-        {{ label_of_largest(
-            hours | map('replace', 'activity', 'history_totals.activity') | list,
-            range(24) | list) }} as preferred_hour,
-        {%- set daypart_counts = [] -%}
-        {%- for daypart in ['morning', 'afternoon', 'evening', 'night'] -%}
-            {%- set terms = ['0'] -%}
-            {%- for hour in range(24) if dayparts[hour] == daypart -%}
-                {%- do terms.append('history_totals.' ~ hours[hour]) -%}
-            {%- endfor -%}
-            {%- do daypart_counts.append('(' ~ terms | join(' + ') ~ ')') -%}
-        {%- endfor %}
-        {{ label_of_largest(daypart_counts, ["'morning'", "'afternoon'", "'evening'", "'night'"]) }}
+        {%- if with_hours %}
+        {{ label_of_largest(hours | map('replace', 'activity', 'history_totals.activity') | list, range(24) | list) }}
+            as preferred_hour,
+        {%- else %}
+        cast(null as {{ dbt.type_int() }}) as preferred_hour,
+        {%- endif %}
+        {{ label_of_largest(daypart_columns | map('replace', 'activity', 'history_totals.activity') | list,
+                            ["'morning'", "'afternoon'", "'evening'", "'night'"]) }}
             as preferred_daypart,
         coalesce(window_activity.window_activity_count, 0) as window_activity_count,
         coalesce(window_activity.window_session_count, 0) as window_session_count,

@@ -6,8 +6,9 @@
     and the orders netted as of each date: at the current as-of date
     int_orders_netted and int_purchase_lines, at an earlier date the same
     rules (netted_orders, purchase_lines) over the events observed by then.
-    One row per as_of_date and customer. -#}
-{% macro customer_features(as_of_dates) -%}
+    One row per as_of_date and customer. with_preferred_hour: false leaves
+    preferred_hour NULL (an attribute, not read by any rule). -#}
+{% macro customer_features(as_of_dates, with_preferred_hour=true) -%}
     with
 
     as_of as (
@@ -67,48 +68,116 @@
 
     ),
 
-    ----------  orders and purchase lines as of each date (the current date: int_orders_netted)
+    ----------  orders and purchase lines as of each date
+    -- An order whose every line and refund is on or before a date is, as of
+    -- that date, what it is now (int_orders_netted, int_purchase_lines). Only
+    -- the others (a refund or a late line after the date) are netted again
+    -- from their events observed by then (netted_orders, purchase_lines).
 
-    earlier_events as {{ inline_cte() }} (
+    order_events as {{ inline_cte() }} (
 
-        select
-            events.event_id,
-            events.customer_id,
-            events.order_id,
-            events.product_id,
-            events.event_type,
-            events.category,
-            events.revenue,
-            events.discount_amount,
-            events.quantity,
-            events.occurred_at,
-            earlier_as_of_dates.as_of_date
-
-        from events
-        inner join earlier_as_of_dates
-            on events.occurred_on <= earlier_as_of_dates.as_of_date
-        where events.event_type in ('order_completed', 'order_refunded')
+        select * from events
+        where event_type in ('order_completed', 'order_refunded') and order_id is not null
 
     ),
 
-    earlier_orders as {{ inline_cte() }} (
+    order_spans as (
 
-        {{ netted_orders('earlier_events') }}
+        select
+            current_orders.order_id,
+            current_orders.ordered_on,
+            max(order_events.occurred_on) as last_event_on
+
+        from current_orders
+        inner join order_events
+            on current_orders.order_id = order_events.order_id
+        group by current_orders.order_id, current_orders.ordered_on
+
+    ),
+
+    settled_orders as (
+
+        select
+            earlier_as_of_dates.as_of_date,
+            order_spans.order_id
+
+        from order_spans
+        inner join earlier_as_of_dates
+            on order_spans.last_event_on <= earlier_as_of_dates.as_of_date
+
+    ),
+
+    unsettled_events as (
+
+        select
+            order_events.event_id,
+            order_events.customer_id,
+            order_events.order_id,
+            order_events.product_id,
+            order_events.event_type,
+            order_events.category,
+            order_events.revenue,
+            order_events.discount_amount,
+            order_events.quantity,
+            order_events.occurred_at,
+            earlier_as_of_dates.as_of_date
+
+        from order_spans
+        inner join earlier_as_of_dates
+            on order_spans.ordered_on <= earlier_as_of_dates.as_of_date
+                and order_spans.last_event_on > earlier_as_of_dates.as_of_date
+        inner join order_events
+            on order_spans.order_id = order_events.order_id
+                and order_events.occurred_on <= earlier_as_of_dates.as_of_date
+
+    ),
+
+    unsettled_orders as (
+
+        {{ netted_orders('unsettled_events') }}
 
     ),
 
     orders as (
 
-        select * from earlier_orders
+        select
+            {%- for column in netted_order_columns() if column != 'as_of_date' %}
+            current_orders.{{ column }},
+            {%- endfor %}
+            settled_orders.as_of_date
+
+        from current_orders
+        inner join settled_orders
+            on current_orders.order_id = settled_orders.order_id
+
         union all
+
+        select * from unsettled_orders
+
+        union all
+
         select * from current_orders
 
     ),
 
     lines as (
 
-        {{ purchase_lines('earlier_events', 'earlier_orders') }}
+        select
+            {%- for column in purchase_line_columns() if column != 'as_of_date' %}
+            current_lines.{{ column }},
+            {%- endfor %}
+            settled_orders.as_of_date
+
+        from current_lines
+        inner join settled_orders
+            on current_lines.order_id = settled_orders.order_id
+
         union all
+
+        {{ purchase_lines('unsettled_events', 'unsettled_orders') }}
+
+        union all
+
         select * from current_lines
 
     ),
@@ -123,7 +192,7 @@
 
     activity_features as (
 
-        {{ customer_activity_features('customer_days', 'multiday_session_days', as_of_dates) }}
+        {{ customer_activity_features('customer_days', 'multiday_session_days', as_of_dates, with_preferred_hour) }}
 
     ),
 

@@ -126,3 +126,10 @@
     from joined
 
 {%- endmacro %}
+
+{#- The columns of netted_orders(), in order. -#}
+{% macro netted_order_columns() -%}
+    {{ return(['order_id', 'customer_id', 'line_count', 'item_quantity', 'gross_revenue', 'discount_amount',
+               'refund_count', 'refunded_revenue', 'net_revenue', 'is_discounted', 'is_fully_refunded',
+               'ordered_at', 'ordered_on', 'as_of_date']) }}
+{%- endmacro %}

@@ -382,3 +382,9 @@
         on {{ known_customers }}.as_of_date = activity.as_of_date
             and {{ known_customers }}.customer_id = activity.customer_id
 {%- endmacro %}
+
+{#- The columns of purchase_lines(), in order. -#}
+{% macro purchase_line_columns() -%}
+    {{ return(['event_id', 'order_id', 'customer_id', 'product_id', 'category', 'revenue', 'discount_amount',
+               'quantity', 'unit_list_price', 'ordered_on', 'as_of_date']) }}
+{%- endmacro %}

@@ -1,6 +1,7 @@
 {#- One row per customer known at the end of each completed history period:
     the features of int_customer_features as of period_end (same macro,
     customer_features), which customer_segment_history turns into segments.
+    preferred_hour, an attribute no rule reads, is left NULL.
 
     Incremental by period, like customer_segment_history (macro
     history_periods_to_build): a run computes the new periods, the last
@@ -40,7 +41,7 @@ as_of_dates as (
 
 final as (
 
-    {{ customer_features('as_of_dates') }}
+    {{ customer_features('as_of_dates', with_preferred_hour=false) }}
 
 )
 
