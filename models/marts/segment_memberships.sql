@@ -1,12 +1,20 @@
 {#- One row per customer and dimension: the customer's segment in that
     dimension, as of the as-of date. The long form of customer_segments that BI
-    tools filter on (dimension = 'lifecycle' and segment = 'at_risk'). -#}
+    tools filter on (dimension = 'lifecycle' and segment = 'at_risk'), with the
+    absence flag of the seed segment_definitions (never_purchased, no_activity,
+    unknown_input; NULL for behavioral segments). -#}
 
 with
 
 customer_segments as (
 
     select * from {{ ref('customer_segments') }}
+
+),
+
+segment_definitions as (
+
+    select * from {{ ref('segment_definitions') }}
 
 ),
 
@@ -28,12 +36,16 @@ unpivoted as (
 final as (
 
     select
-        customer_id,
-        dimension,
-        segment,
-        as_of_date
+        unpivoted.customer_id,
+        unpivoted.dimension,
+        unpivoted.segment,
+        cast(segment_definitions.absence as {{ dbt.type_string() }}) as absence,
+        unpivoted.as_of_date
 
     from unpivoted
+    left join segment_definitions
+        on unpivoted.dimension = segment_definitions.dimension
+            and unpivoted.segment = segment_definitions.segment
 
 )
 
