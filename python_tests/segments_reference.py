@@ -192,6 +192,11 @@ def customer_segments(events: pd.DataFrame, as_of: pd.Timestamp, customers: pd.D
     out["daypart"] = parts.drop_duplicates("customer_id").set_index("customer_id").daypart.reindex(ids) \
         .fillna("no_activity")
 
+    # preferred channel: web or app, whichever holds more activity (ties: web)
+    web = all_act[all_act.channel == "web"].groupby("customer_id").size().reindex(ids, fill_value=0)
+    app = all_act[all_act.channel == "app"].groupby("customer_id").size().reindex(ids, fill_value=0)
+    out["preferred_channel"] = np.select([web + app == 0, app > web], ["no_activity", "app"], "web")
+
     # birthday month, where a birth date is known
     births = (customers.set_index("customer_id").birth_date if customers is not None
               else pd.Series(dtype="datetime64[ns]")).reindex(ids)

@@ -14,7 +14,8 @@ import reference as ref
 import segments_reference as seg_ref
 
 DIMENSIONS = ["purchase_behavior", "seasonality", "usage_rate", "lifecycle", "engagement", "journey_stage",
-              "occasion", "day_preference", "daypart", "birthday", "benefit", "churn_risk", "value_tier"]
+              "occasion", "day_preference", "daypart", "birthday", "benefit", "churn_risk", "value_tier",
+              "preferred_channel"]
 EXACT = ["is_seasonal_buyer", "engagement_points", "top_category", "preferred_hour"]
 MEASURES = ["activity_per_active_week", "activity_percent_rank", "email_open_rate", "email_click_rate",
             "top_occasion_share", "discounted_order_share", "discount_value_share", "price_ratio",

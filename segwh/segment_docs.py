@@ -16,22 +16,17 @@ from pathlib import Path
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "segment_definitions.csv"
 
-DIMENSION_TITLES = OrderedDict([
-    ("purchase_behavior", "Purchase behavior"),
-    ("seasonality", "Seasonal buyers"),
-    ("usage_rate", "Usage rate"),
-    ("lifecycle", "Loyalty and lifecycle status"),
-    ("engagement", "Engagement level"),
-    ("journey_stage", "Customer journey stage"),
-    ("occasion", "Occasion: holidays and seasons"),
-    ("day_preference", "Occasion: weekday or weekend"),
-    ("daypart", "Occasion: time of day"),
-    ("birthday", "Occasion: birthday month"),
-    ("benefit", "Benefits sought"),
-    ("churn_risk", "Churn risk"),
-    ("value_tier", "Value"),
-    ("rfm_segment", "RFM segment"),
-])
+DIMENSIONS_SEED = SEED.with_name("segment_dimensions.csv")
+
+
+def _titles() -> "OrderedDict[str, str]":
+    with open(DIMENSIONS_SEED, newline="") as fh:
+        rows = sorted(csv.DictReader(fh), key=lambda r: int(r["dimension_rank"]))
+    return OrderedDict((r["dimension"], r["title"]) for r in rows)
+
+
+# dimension -> title, in the order of the seed segment_dimensions
+DIMENSION_TITLES = _titles()
 
 
 def definitions() -> "OrderedDict[str, list[dict]]":

@@ -1,21 +1,8 @@
-{#- The segmentation dimensions: each is a column of customer_segments and a
-    `dimension` value of segment_memberships, segment_summary and the seed
-    segment_definitions. -#}
+{#- The segmentation dimensions, in order: each is a column of
+    customer_segments and a `dimension` value of segment_memberships,
+    customer_segment_history, segment_summary and the seed
+    segment_definitions. The one list is the keys of segment_rule_expressions
+    (macros/rules/segment_rules.sql). -#}
 {% macro segment_dimensions() -%}
-    {{ return([
-        'purchase_behavior',
-        'seasonality',
-        'usage_rate',
-        'lifecycle',
-        'engagement',
-        'journey_stage',
-        'occasion',
-        'day_preference',
-        'daypart',
-        'birthday',
-        'benefit',
-        'churn_risk',
-        'value_tier',
-        'rfm_segment',
-    ]) }}
+    {{ return(segment_rule_expressions().keys() | list) }}
 {%- endmacro %}

@@ -2,20 +2,25 @@
     int_multiday_session_days) and of the activity features read from it at
     any as-of date (macro customer_features). -#}
 
-{#- The event types int_customer_days counts, and the column of each. -#}
-{% macro customer_day_event_counts() -%}
+{#- What int_customer_days counts per customer and day: column -> condition
+    on the day's events (event_type, channel, is_activity: 1 for activity).
+    A new count here is a column of int_customer_days and, summed, a feature
+    of int_customer_features at every as-of date. -#}
+{% macro customer_day_counts() -%}
     {{ return({
-        'page_view': 'page_view_count',
-        'product_view': 'product_view_count',
-        'add_to_cart': 'add_to_cart_count',
-        'checkout_started': 'checkout_count',
-        'order_completed': 'order_line_count',
-        'email_sent': 'email_sent_count',
-        'email_opened': 'email_open_count',
-        'email_clicked': 'email_click_count',
-        'app_open': 'app_open_count',
-        'review_submitted': 'review_count',
-        'referral_made': 'referral_count',
+        'page_view_count': "event_type = 'page_view'",
+        'product_view_count': "event_type = 'product_view'",
+        'add_to_cart_count': "event_type = 'add_to_cart'",
+        'checkout_count': "event_type = 'checkout_started'",
+        'order_line_count': "event_type = 'order_completed'",
+        'email_sent_count': "event_type = 'email_sent'",
+        'email_open_count': "event_type = 'email_opened'",
+        'email_click_count': "event_type = 'email_clicked'",
+        'app_open_count': "event_type = 'app_open'",
+        'review_count': "event_type = 'review_submitted'",
+        'referral_count': "event_type = 'referral_made'",
+        'web_activity_count': "is_activity = 1 and channel = 'web'",
+        'app_activity_count': "is_activity = 1 and channel = 'app'",
     }) }}
 {%- endmacro %}
 
@@ -179,7 +184,7 @@
     with_hours: the preferred hour (24 running counts); without, NULL (the
     daypart needs 4). -#}
 {% macro customer_activity_features(customer_days, multiday_session_days, as_of_dates, with_hours=true) -%}
-    {%- set counts = customer_day_event_counts().values() | list + [
+    {%- set counts = customer_day_counts().keys() | list + [
         'event_count', 'activity_count', 'started_session_count', 'converted_session_count'] -%}
     {%- set hours = [] -%}
     {%- if with_hours -%}
@@ -280,7 +285,7 @@
         history_totals.event_count,
         history_totals.started_session_count as session_count,
         history_totals.active_days,
-        {%- for column in customer_day_event_counts().values() %}
+        {%- for column in customer_day_counts().keys() %}
         history_totals.{{ column }},
         {%- endfor %}
         history_totals.converted_session_count,

@@ -302,7 +302,7 @@
     {%- set counts = ['order_count', 'refunded_order_count', 'discounted_order_count', 'distinct_purchase_days',
                       'top_occasion_purchase_count', 'birthday_month_purchase_count'] -%}
     {%- set money = ['gross_revenue', 'refunded_revenue', 'net_revenue', 'discount_amount', 'period_net_revenue'] -%}
-    {%- set activity_counts = ['event_count', 'session_count', 'active_days'] + customer_day_event_counts().values() | list
+    {%- set activity_counts = ['event_count', 'session_count', 'active_days'] + customer_day_counts().keys() | list
         + ['converted_session_count', 'activity_count', 'weekend_activity_count', 'window_activity_count',
            'window_session_count', 'window_app_open_count', 'window_email_sent_count', 'window_email_open_count',
            'window_email_click_count'] -%}

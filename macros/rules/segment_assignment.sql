@@ -1,6 +1,7 @@
 {#- From features to segments: the one path customer_segments (the current
     as-of date) and customer_segment_history (every period end) both take, so
-    the two cannot drift apart. -#}
+    the two cannot drift apart. The dimensions and their rules are wired in
+    segment_rule_expressions (macros/rules/segment_rules.sql). -#}
 
 {#- The features of `features` (int_customer_features rows, with
     rfm_segment) that the rules read, with the population-wide ranks computed
@@ -56,30 +57,6 @@
         end as churn_risk_score
 
     from ranked
-{%- endmacro %}
-
-{#- The segment of every dimension, as SQL over the columns of
-    segment_inputs(): a dict dimension -> expression, in the order of the
-    columns of customer_segments. -#}
-{% macro segment_rule_expressions() -%}
-    {{ return({
-        'purchase_behavior': purchase_behavior_segment('order_count'),
-        'seasonality': seasonality_segment('order_count', 'top_occasion_share'),
-        'usage_rate': usage_rate_segment('window_activity_count', 'activity_percent_rank'),
-        'lifecycle': lifecycle_segment(
-            'order_count', 'days_since_first_purchase', 'days_since_last_order', 'cadence_days',
-            'last_gap_days', 'prior_cadence_days', 'value_percent_rank'),
-        'engagement': engagement_level('engagement_points'),
-        'journey_stage': journey_stage('order_count', 'consideration_events', 'advocacy_events'),
-        'occasion': occasion_segment('order_count', 'top_occasion', 'top_occasion_purchase_count', 'top_occasion_share'),
-        'day_preference': day_preference_segment('activity_count', 'weekend_activity_count'),
-        'daypart': "coalesce(preferred_daypart, 'no_activity')",
-        'birthday': birthday_segment('birth_date', 'order_count', 'birthday_month_purchase_count'),
-        'benefit': benefit_segment('order_count', 'discounted_order_share', 'discount_value_share', 'price_ratio'),
-        'churn_risk': churn_risk_band('churn_risk_score'),
-        'value_tier': value_tier('order_count', 'value_percent_rank'),
-        'rfm_segment': "coalesce(rfm_segment, 'not_scored')",
-    }) }}
 {%- endmacro %}
 
 {#- R, F and M values and scores of the buyers among `features`

@@ -235,3 +235,48 @@
         else 'low'
     end
 {%- endmacro %}
+
+{#- Preferred channel: web or app, whichever holds more of the customer's
+    activity events (all history; ties go to web). -#}
+{% macro preferred_channel_segment(web_activity_count, app_activity_count) -%}
+    {{ return(adapter.dispatch('preferred_channel_segment', 'behavioral_segmentation')(
+        web_activity_count, app_activity_count)) }}
+{%- endmacro %}
+
+{% macro default__preferred_channel_segment(web_activity_count, app_activity_count) -%}
+    case
+        when coalesce({{ web_activity_count }}, 0) + coalesce({{ app_activity_count }}, 0) = 0 then 'no_activity'
+        when coalesce({{ app_activity_count }}, 0) > coalesce({{ web_activity_count }}, 0) then 'app'
+        else 'web'
+    end
+{%- endmacro %}
+
+{#- Every dimension and its rule: dimension -> SQL over the columns of
+    segment_inputs() (int_customer_features plus ranks and scores). The one
+    list of dimensions (macro segment_dimensions): customer_segments has a
+    column per entry, in this order, segment_memberships and
+    customer_segment_history a row. To add a dimension: its rule above, an
+    entry here, its segments in seeds/segment_definitions.csv and its column
+    in models/marts/customer_segments.yml (a new feature, if it needs one, is
+    an entry of customer_day_counts or a column of the feature macros). -#}
+{% macro segment_rule_expressions() -%}
+    {{ return({
+        'purchase_behavior': purchase_behavior_segment('order_count'),
+        'seasonality': seasonality_segment('order_count', 'top_occasion_share'),
+        'usage_rate': usage_rate_segment('window_activity_count', 'activity_percent_rank'),
+        'lifecycle': lifecycle_segment(
+            'order_count', 'days_since_first_purchase', 'days_since_last_order', 'cadence_days',
+            'last_gap_days', 'prior_cadence_days', 'value_percent_rank'),
+        'engagement': engagement_level('engagement_points'),
+        'journey_stage': journey_stage('order_count', 'consideration_events', 'advocacy_events'),
+        'occasion': occasion_segment('order_count', 'top_occasion', 'top_occasion_purchase_count', 'top_occasion_share'),
+        'day_preference': day_preference_segment('activity_count', 'weekend_activity_count'),
+        'daypart': "coalesce(preferred_daypart, 'no_activity')",
+        'birthday': birthday_segment('birth_date', 'order_count', 'birthday_month_purchase_count'),
+        'benefit': benefit_segment('order_count', 'discounted_order_share', 'discount_value_share', 'price_ratio'),
+        'churn_risk': churn_risk_band('churn_risk_score'),
+        'value_tier': value_tier('order_count', 'value_percent_rank'),
+        'rfm_segment': "coalesce(rfm_segment, 'not_scored')",
+        'preferred_channel': preferred_channel_segment('web_activity_count', 'app_activity_count'),
+    }) }}
+{%- endmacro %}

@@ -143,6 +143,7 @@ day_events as (
         events.occurred_on,
         events.occurred_at,
         events.event_type,
+        events.channel,
         case when {{ is_activity_event('event_types.event_group') }} then 1 end as is_activity,
         case
             when {{ is_activity_event('event_types.event_group') }} then {{ hour_of_day('events.occurred_at') }}
@@ -161,8 +162,8 @@ day_counts as (
     select
         customer_id,
         occurred_on,
-        {%- for event_type, column in customer_day_event_counts().items() %}
-        count(case when event_type = '{{ event_type }}' then 1 end) as {{ column }},
+        {%- for column, condition in customer_day_counts().items() %}
+        count(case when {{ condition }} then 1 end) as {{ column }},
         {%- endfor %}
         {%- for hour in range(24) %}
         count(case when activity_hour = {{ hour }} then 1 end) as activity_hour_{{ '%02d' % hour }},
