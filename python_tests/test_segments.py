@@ -115,3 +115,6 @@ def test_docs_carry_every_segment_definition():
     columns = {c["name"]: c["description"] for c in model["columns"]}
     for dimension, title in DIMENSION_TITLES.items():
         assert columns[dimension] == f"{title}. {yaml_description(dimension)}", dimension
+    # the snapshot audits every dimension of the seed segment_dimensions
+    snapshot = yaml.safe_load(next((ref.PROJECT_DIR / "snapshots").glob("*.yml")).read_text())["snapshots"][0]
+    assert snapshot["config"]["check_cols"] == list(DIMENSION_TITLES), "snapshot check_cols != segment_dimensions"

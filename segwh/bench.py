@@ -160,6 +160,11 @@ class Dbt:
                  spark_master: str | None = None):
         self.work = work
         self.target = target
+        # dbt's partial-parse state is kept between the steps of one run (each
+        # step has its own target path), never across runs: a state saved by
+        # an earlier version of the project can make dbt misparse a changed file
+        for stale in work.glob("target-*/partial_parse.msgpack"):
+            stale.unlink()
         self.env = dict(
             os.environ,
             SEGWH_ACTIVATION_SALT=os.environ.get("SEGWH_ACTIVATION_SALT", SALT),
