@@ -6,12 +6,14 @@
     and the orders netted as of each date: at the current as-of date
     int_orders_netted and int_purchase_lines, at an earlier date the same
     rules (netted_orders, purchase_lines) over the events observed by then.
-    One row per as_of_date and customer. with_preferred_hour: false leaves
+    One row per as_of_date and customer. Its CTE names differ from the
+    calling model's (Spark refuses a name defined both outside and inside).
+    with_preferred_hour: false leaves
     preferred_hour NULL (an attribute, not read by any rule). -#}
 {% macro customer_features(as_of_dates, with_preferred_hour=true) -%}
     with
 
-    as_of as (
+    current_as_of as (
 
         select * from {{ ref('int_as_of_date') }}
 
@@ -63,8 +65,8 @@
 
         select as_of_dates.as_of_date
         from {{ as_of_dates }} as as_of_dates
-        cross join as_of
-        where as_of_dates.as_of_date < as_of.as_of_date
+        cross join current_as_of
+        where as_of_dates.as_of_date < current_as_of.as_of_date
 
     ),
 
@@ -216,12 +218,12 @@
 
     ),
 
-    final as (
+    joined_features as (
 
         {{ customer_features_joined('known_customers', as_of_dates, 'customers', 'purchase_features',
                                     'activity_features') }}
 
     )
 
-    select * from final
+    select * from joined_features
 {%- endmacro %}
