@@ -51,3 +51,10 @@
                    ~ "SEGWH_ACTIVATION_SALT to a secret for real data.", info=true) -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The first UTC day of the cart lookback (var cart_abandonment_lookback_days
+    days ending with the as-of date), as an expression on `as_of_date`. -#}
+{% macro cart_lookback_first_day(as_of_date) -%}
+    {%- set lookback_days = require_whole_number('cart_abandonment_lookback_days', 1) -%}
+    {{ dbt.dateadd('day', 1 - lookback_days, as_of_date) }}
+{%- endmacro %}

@@ -6,7 +6,6 @@
     it, both ends included, and that window has closed by the end of the as-of
     date (carts too recent to judge are left out). -#}
 {%- set abandonment_hours = require_whole_number('cart_abandonment_hours', 1) -%}
-{%- set lookback_days = require_whole_number('cart_abandonment_lookback_days', 1) -%}
 
 with
 
@@ -33,8 +32,8 @@ as_of_bounds as (
     select
         as_of_date,
         cast({{ dbt.dateadd('day', 1, 'as_of_date') }} as {{ dbt.type_timestamp() }}) as as_of_ends_at,
-        cast({{ dbt.dateadd('day', 1 - lookback_days, 'as_of_date') }} as date) as lookback_starts_on,
-        cast({{ dbt.dateadd('day', 1 - lookback_days, 'as_of_date') }} as {{ dbt.type_timestamp() }})
+        cast({{ cart_lookback_first_day('as_of_date') }} as date) as lookback_starts_on,
+        cast({{ cart_lookback_first_day('as_of_date') }} as {{ dbt.type_timestamp() }})
             as lookback_starts_at
 
     from as_of

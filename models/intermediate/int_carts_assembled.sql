@@ -6,7 +6,6 @@
     event_id. Only these recent carts' events are grouped (not every cart in
     the history): a cart's last activity falls in the lookback exactly when
     one of its events does. -#}
-{%- set lookback_days = require_whole_number('cart_abandonment_lookback_days', 1) -%}
 
 with
 
@@ -26,7 +25,7 @@ as_of_bounds as (
 
     select
         as_of_date,
-        cast({{ dbt.dateadd('day', 1 - lookback_days, 'as_of_date') }} as {{ dbt.type_timestamp() }})
+        cast({{ cart_lookback_first_day('as_of_date') }} as {{ dbt.type_timestamp() }})
             as lookback_starts_at
 
     from as_of
