@@ -13,6 +13,7 @@ MARTS = [
     "customer_facts", "customer_rfm", "customer_segments", "segment_memberships", "segment_summary",
     "cart_abandonment_audience", "product_affinity", "campaign_lift", "cohort_retention",
     "customer_segment_history", "segment_migrations", "segment_transitions", "segment_audience_exports",
+    "clv_model_parameters", "customer_lifetime_value",
 ]
 NOT_FOR_BI = [
     "raw.events", "raw.customers", "raw.consents", "staging.stg_raw__events", "staging.stg_raw__customers",

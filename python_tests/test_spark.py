@@ -51,7 +51,12 @@ MARTS = {
     "product_affinity": None,
     "cart_abandonment_audience": None,
     "segment_audience_exports": None,
+    "clv_model_parameters": ["as_of_date"],
+    "customer_lifetime_value": ["customer_id"],
 }
+# Fitted by an iterative search whose sums run in a different order on each
+# engine: equal to 1e-6 relative, not to the last bits.
+LOOSE_TOLERANCE = {"marts.clv_model_parameters", "marts.customer_lifetime_value"}
 # Columns stamped with the build's start time differ between any two builds;
 # source_file names the file on DuckDB and the registered table on Spark.
 BUILD_TIME_COLUMNS = ["detected_at", "loaded_at", "source_file"]
@@ -226,7 +231,9 @@ def test_spark_and_duckdb_tables_are_identical(spark_small, duck_small, name):
     if name == "staging.base_raw__events":
         duck, spark = comparable_events(duck), comparable_events(spark)
     keys = (MARTS.get(name.split(".")[1]) if name.startswith("marts.") else OTHER_TABLES[name]) or list(duck.columns)
-    assert_same_table(spark, duck, keys, f"{name} (spark vs duckdb)", rtol=1e-12, atol=1e-9)
+    loose = name in LOOSE_TOLERANCE
+    assert_same_table(spark, duck, keys, f"{name} (spark vs duckdb)",
+                      rtol=1e-6 if loose else 1e-12, atol=1e-9)
 
 
 def later_batch(events: pd.DataFrame) -> pd.DataFrame:

@@ -15,3 +15,20 @@
 {% macro duckdb__inline_cte() -%}
     not materialized
 {%- endmacro %}
+
+{#- The opposite: placed between `name as` and the parenthesis of a CTE that
+    must be computed once and kept, so the planner sees each step of a long
+    chain on its own. PostgreSQL otherwise inlines every CTE read once into one
+    query tree; for the unrolled likelihood search (macro
+    maximize_log_likelihood) planning that tree took over 20 GB. DuckDB and
+    Spark plan the chain as it is. -#}
+{% macro materialized_cte() -%}
+    {{ return(adapter.dispatch('materialized_cte', 'behavioral_segmentation')()) }}
+{%- endmacro %}
+
+{% macro default__materialized_cte() -%}
+{%- endmacro %}
+
+{% macro postgres__materialized_cte() -%}
+    materialized
+{%- endmacro %}

@@ -57,15 +57,7 @@ final as (
         mean_days_between_purchases,
 
         ----------  buy-till-you-die summary (lifetimes, freq='D')
-        cast(case when distinct_purchase_days > 0 then distinct_purchase_days - 1 end as {{ dbt.type_bigint() }})
-            as btyd_frequency,
-        {{ days_between('first_purchase_on', 'last_purchase_on') }} as btyd_recency,
-        {{ days_between('first_purchase_on', 'as_of_date') }} as btyd_t,
-        case
-            when distinct_purchase_days > 1
-                then cast(repeat_day_revenue as {{ type_double() }}) / (distinct_purchase_days - 1)
-            when distinct_purchase_days = 1 then 0
-        end as btyd_monetary_value,
+        {{ btyd_summary_columns() }},
 
         ----------  engagement
         cast(event_count as {{ dbt.type_bigint() }}) as event_count,
