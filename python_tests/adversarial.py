@@ -15,7 +15,8 @@ START = pd.Timestamp("2024-01-01")
 END = pd.Timestamp("2024-08-15")
 
 
-def make_events(seed: int, customers: int = 400) -> pd.DataFrame:
+def make_events(seed: int, customers: int = 400, one_time_share: float = 0.6) -> pd.DataFrame:
+    """Raw events of `customers` customers; about `one_time_share` of the buyers buy once."""
     rng = np.random.default_rng(seed)
     rows: list[tuple] = []
     days_span = (END - START).days
@@ -40,8 +41,8 @@ def make_events(seed: int, customers: int = 400) -> pd.DataFrame:
             for _ in range(int(rng.integers(1, 4))):
                 event(customer, "page_view", START + pd.Timedelta(days=int(rng.integers(0, days_span))) + time_of_day())
             continue
-        # heavy skew: ~60% of buyers buy once
-        n_orders = 1 if rng.random() < 0.6 else int(min(2 + rng.geometric(0.35), 25))
+        # heavy skew: by default ~60% of buyers buy once
+        n_orders = 1 if rng.random() < one_time_share else int(min(2 + rng.geometric(0.35), 25))
         day = int(rng.integers(0, days_span))
         if kind < 0.12:  # first purchase after the as-of date
             day = int(rng.integers((AS_OF - START).days + 1, days_span))

@@ -112,6 +112,19 @@ def customer_order_facts(orders_df: pd.DataFrame, as_of: pd.Timestamp) -> pd.Dat
 
 # ----------------------------------------------------------------------------- RFM
 
+def rfm_buyers(orders_df: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The input of rfm(): customer_id, recency_days, frequency and monetary (net
+    revenue in cents, which keeps ties exact) of every customer with a purchase."""
+    facts = customer_order_facts(orders_df, as_of)
+    buyers = facts[facts.order_count > 0].reset_index()
+    return pd.DataFrame({
+        "customer_id": buyers.customer_id,
+        "recency_days": buyers.days_since_last_order,
+        "frequency": buyers.order_count,
+        "monetary": buyers.net_cents,
+    })
+
+
 def quantile_scores(values: pd.Series, bins: int, higher_is_better: bool) -> pd.Series:
     """min(bins, 1 + floor(bins * worse / (n - 1))) with exact fractions; the
     middle band 1 + bins // 2 when nobody differs."""
@@ -153,18 +166,28 @@ def name_cell(rules: list[dict], r: int, f: int, m: int) -> str | None:
     return hits[0] if hits else None
 
 
-def rfm(buyers: pd.DataFrame, bins: int = 5, method: str = "quantile", preset: str = "classic_11",
+# The documented default cut points (README, dbt_project.yml); monetary in currency units.
+DEFAULT_THRESHOLDS = {"recency": [30, 90, 180, 365], "frequency": [2, 3, 5, 8], "monetary": [50, 150, 400, 1000]}
+# Which measures each method scores by cut points; the others by quantile.
+BY_CUT_POINTS = {"quantile": set(), "thresholds": {"recency", "frequency", "monetary"}, "hybrid": {"frequency"}}
+
+
+def rfm(buyers: pd.DataFrame, bins: int = 5, method: str = "hybrid", preset: str = "classic_11",
         thresholds: dict | None = None) -> pd.DataFrame:
-    """buyers: customer_id, recency_days, frequency, monetary. Returns scores, cell, segment, action."""
+    """buyers: customer_id, recency_days, frequency, monetary. Returns scores, cell, segment, action.
+
+    method 'quantile': every measure by quantile_scores; 'thresholds': every
+    measure by its cut points; 'hybrid' (the default): frequency (a count of
+    orders) by its cut points, recency and monetary by quantile."""
     out = buyers.copy()
-    if method == "quantile":
-        out["r_score"] = quantile_scores(out["recency_days"], bins, higher_is_better=False)
-        out["f_score"] = quantile_scores(out["frequency"], bins, higher_is_better=True)
-        out["m_score"] = quantile_scores(out["monetary"], bins, higher_is_better=True)
-    else:
-        out["r_score"] = threshold_scores(out["recency_days"], thresholds["recency"], higher_is_better=False)
-        out["f_score"] = threshold_scores(out["frequency"], thresholds["frequency"], higher_is_better=True)
-        out["m_score"] = threshold_scores(out["monetary"], thresholds["monetary"], higher_is_better=True)
+    thresholds = thresholds or DEFAULT_THRESHOLDS
+    for measure, score, higher_is_better in [("recency", "r_score", False), ("frequency", "f_score", True),
+                                             ("monetary", "m_score", True)]:
+        values = out["recency_days" if measure == "recency" else measure]
+        if measure in BY_CUT_POINTS[method]:
+            out[score] = threshold_scores(values, thresholds[measure], higher_is_better)
+        else:
+            out[score] = quantile_scores(values, bins, higher_is_better)
     rules = read_segment_map(preset)
     actions = read_actions()
     out["rfm_cell"] = [f"{r}-{f}-{m}" for r, f, m in zip(out["r_score"], out["f_score"], out["m_score"])]

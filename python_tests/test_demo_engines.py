@@ -5,7 +5,6 @@ two engines produce identical mart tables."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import reference as ref
@@ -62,14 +61,7 @@ def test_demo_btyd_equals_lifetimes(duck_demo, demo_reference):
 
 def test_demo_rfm_equals_reference(duck_demo, demo_reference):
     _, orders, as_of = demo_reference
-    facts = ref.customer_order_facts(orders, as_of)
-    buyers = facts[facts.order_count > 0].reset_index()
-    expected = ref.rfm(pd.DataFrame({
-        "customer_id": buyers.customer_id,
-        "recency_days": buyers.days_since_last_order,
-        "frequency": buyers.order_count,
-        "monetary": buyers.net_cents,
-    })).set_index("customer_id").sort_index()
+    expected = ref.rfm(ref.rfm_buyers(orders, as_of)).set_index("customer_id").sort_index()
     got = duck_demo.query("select * from marts.customer_rfm").set_index("customer_id").sort_index()
     assert list(got.index) == list(expected.index)
     for column in ["r_score", "f_score", "m_score", "rfm_segment", "recommended_action"]:

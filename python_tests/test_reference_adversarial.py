@@ -1,8 +1,9 @@
 """The published numbers equal an independent computation on adversarial data:
 customer facts and the buy-till-you-die columns against lifetimes, RFM scores
-and segments against an exact Python implementation, for both scoring methods
-and both segment presets. Input has only the required columns and no customers
-file, so it also proves optional columns and customers are derived."""
+and segments against an exact Python implementation, for the scoring methods
+hybrid (the default) and thresholds and both segment presets. Input has only
+the required columns and no customers file, so it also proves optional columns
+and customers are derived."""
 
 from __future__ import annotations
 
@@ -81,15 +82,7 @@ def test_order_facts_equal_reference(adversarial):
 
 
 def rfm_expected(orders, **kwargs) -> pd.DataFrame:
-    facts = ref.customer_order_facts(orders, AS_OF)
-    buyers = facts[facts.order_count > 0].reset_index()
-    buyers = pd.DataFrame({
-        "customer_id": buyers.customer_id,
-        "recency_days": buyers.days_since_last_order,
-        "frequency": buyers.order_count,
-        "monetary": buyers.net_cents,  # cents keep ties exact
-    })
-    return ref.rfm(buyers, **kwargs).set_index("customer_id").sort_index()
+    return ref.rfm(ref.rfm_buyers(orders, AS_OF), **kwargs).set_index("customer_id").sort_index()
 
 
 def assert_rfm_equal(got: pd.DataFrame, expected: pd.DataFrame):
@@ -101,16 +94,18 @@ def assert_rfm_equal(got: pd.DataFrame, expected: pd.DataFrame):
     assert got.rfm_segment.notna().all()
 
 
-def test_rfm_quantile_scores_and_segments_equal_reference(adversarial):
+def test_rfm_default_scores_and_segments_equal_reference(adversarial):
     wh, _, _, orders = adversarial
     got = wh.query("select * from marts.customer_rfm")
-    expected = rfm_expected(orders)
+    expected = rfm_expected(orders)  # the reference's default method: hybrid
     assert_rfm_equal(got, expected)
-    # skew does not lump everybody together
+    assert set(got.scoring_method) == {"hybrid"}
+    # skew does not lump everybody together: every F band has members
     assert got.rfm_segment.nunique() >= 5
-    assert got.f_score.nunique() >= 3
+    assert set(got.f_score) == {1, 2, 3, 4, 5}
 
 
+# quantile against the reference: test_rfm_defaults.py (on 70% one-time buyers)
 @pytest.mark.parametrize("variant", [
     {"rfm_scoring_method": "thresholds"},
     {"rfm_segment_map": "rf_grid_10"},
@@ -121,7 +116,7 @@ def test_rfm_variants_equal_reference(adversarial, variant):
     rfm_models = ["--select", "int_customers_rfm_scored", "customer_rfm"]
     wh.build(rfm_models, vars=variant)
     got = wh.query("select * from marts.customer_rfm")
-    kwargs = {"method": variant.get("rfm_scoring_method", "quantile"),
+    kwargs = {"method": variant.get("rfm_scoring_method", "hybrid"),
               "preset": variant.get("rfm_segment_map", "classic_11"), "thresholds": THRESHOLDS}
     if kwargs["method"] == "thresholds":
         # thresholds are in currency units; the reference works in cents

@@ -4,15 +4,17 @@ The benchmark compares the dbt chain behind the marts ``customer_facts`` (40
 columns) and ``customer_rfm`` (13 columns) with "the limit": one hand-written
 DuckDB query that computes the same columns, with the same names and values,
 for the same customers, straight from the raw files (events and customers
-Parquet/CSV) under the project's default vars (``as_of_date`` null, quantile
-scoring with ``rfm_bins`` 5, segment map ``classic_11``, UTC).
+Parquet/CSV) under the project's default vars (``as_of_date`` null, hybrid
+scoring with ``rfm_bins`` 5 and ``rfm_frequency_thresholds`` [2, 3, 5, 8],
+segment map ``classic_11``, UTC).
 
 It is an independent implementation of the *semantics* of
 models/staging/base/base_raw__events.sql, models/staging/*.sql,
 int_as_of_date, int_events_observed, int_orders_netted (macro netted_orders),
-int_customer_purchase_days, customer_facts, int_customers_rfm_scored (macro
-rfm_quantile_score), customer_rfm and the seeds rfm_segment_map and
-segment_definitions, written for speed rather than generality:
+int_customer_purchase_days, customer_facts, int_customers_rfm_scored (macros
+rfm_quantile_score and rfm_threshold_score), customer_rfm and the seeds
+rfm_segment_map and segment_definitions, written for speed rather than
+generality:
 
 * as-of date = UTC date of the latest clean event; only events on or before
   it count (with the default vars that cut is a no-op, so it is not applied
@@ -23,8 +25,10 @@ segment_definitions, written for speed rather than generality:
   an order refunded in full is not a purchase; refunds of unknown orders are
   ignored; money is summed as decimal(18, 2) after casting every raw value;
 * purchase days, the lifetimes-style ``btyd_*`` summary (freq='D'), and
-  percent-rank RFM scores (``1 + floor(5 * (rank - 1) / (buyers - 1))``, capped
-  at 5, ties share a score, everybody 3 when all values are equal);
+  hybrid RFM scores: R and M by percent rank
+  (``1 + floor(5 * (rank - 1) / (buyers - 1))``, capped at 5, ties share a
+  score, everybody 3 when all values are equal), F = 1 plus the frequency cut
+  points the order count reaches (1, 2, 3-4, 5-7, 8+ orders -> 1..5);
 * customers = rows of the customers file signed up on or before the as-of
   date (or without a sign-up time) plus every customer with an event; without
   a customers file, customers are derived from the events.
@@ -53,7 +57,8 @@ from pathlib import Path
 
 # The project's default vars this query is written for.
 RFM_BINS = 5
-RFM_SCORING_METHOD = "quantile"
+RFM_SCORING_METHOD = "hybrid"
+RFM_FREQUENCY_THRESHOLDS = (2, 3, 5, 8)
 RFM_SEGMENT_MAP = "classic_11"
 QUARANTINE_FUTURE_TOLERANCE_HOURS = 24
 
@@ -131,6 +136,8 @@ def rfm_core_sql(events_path: str, customers_path: str | None, segment_map_csv: 
         # distinct hash table of (customer, day)
         active_days = "bit_count(bitstring_agg(cast(occurred_at as date) - date '1970-01-01'))"
     middle = 1 + bins // 2
+    frequency_points = " + ".join(
+        ["1", *(f"(order_count >= {cut})::integer" for cut in RFM_FREQUENCY_THRESHOLDS)])
 
     if has_customers:
         customers_cte = f"""customers as (
@@ -327,8 +334,9 @@ facts as (
         or cast(customers.signed_up_at as date) <= as_of.as_of_date
 ),
 
--- int_customers_rfm_scored: percent-rank scores among buyers. Integer
--- division gives exactly floor() of the model's double division.
+-- int_customers_rfm_scored, method hybrid: R and M by percent rank among
+-- buyers (integer division gives exactly floor() of the model's double
+-- division), F by the order-count cut points {list(RFM_FREQUENCY_THRESHOLDS)}.
 scored as (
     select
         customer_id,
@@ -340,11 +348,7 @@ scored as (
             else least({bins}, 1 + ({bins} * (rank() over (order by last_purchase_on asc) - 1))
                                     // (count(*) over () - 1))
         end as integer) as r_score,
-        cast(case
-            when min(order_count) over () = max(order_count) over () then {middle}
-            else least({bins}, 1 + ({bins} * (rank() over (order by order_count asc) - 1))
-                                    // (count(*) over () - 1))
-        end as integer) as f_score,
+        cast({frequency_points} as integer) as f_score,
         cast(case
             when min(net_revenue) over () = max(net_revenue) over () then {middle}
             else least({bins}, 1 + ({bins} * (rank() over (order by net_revenue asc) - 1))

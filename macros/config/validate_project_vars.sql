@@ -22,8 +22,8 @@
     {%- set bins = rfm_bins() -%}
 
     {%- set method = var('rfm_scoring_method') -%}
-    {%- if method not in ['quantile', 'thresholds'] -%}
-        {{ config_error('rfm_scoring_method', "one of 'quantile', 'thresholds'", method) }}
+    {%- if method not in ['hybrid', 'quantile', 'thresholds'] -%}
+        {{ config_error('rfm_scoring_method', "one of 'hybrid', 'quantile', 'thresholds'", method) }}
     {%- endif -%}
 
     {%- for name in ['rfm_recency_thresholds', 'rfm_frequency_thresholds', 'rfm_monetary_thresholds'] -%}

@@ -1,10 +1,14 @@
 {#- RFM scoring rules. Every score runs 1..rfm_bins, higher is better, and equal
     values always get equal scores. Override `rfm_score` (or either method) in
     your own project to change how scores are made; the models need no edit.
+    The methods, and which one suits which data: doc rfm_scoring
+    (macros/rules/rfm_score.md).
 
     value            a non-null numeric SQL expression, one row per scored customer
     higher_is_better true for frequency and monetary, false for recency (days)
-    thresholds_var   the var holding the fixed cut points for method 'thresholds'
+    thresholds_var   the var holding the fixed cut points of this measure
+                     (rfm_recency_thresholds, rfm_frequency_thresholds or
+                     rfm_monetary_thresholds); it also names the measure
     partition_by     optional column: score within each of its values separately
                      (the history models score every period's population on its own)
 -#}
@@ -14,11 +18,23 @@
 {%- endmacro %}
 
 {% macro default__rfm_score(value, higher_is_better, thresholds_var, partition_by=none) -%}
-    {%- if var('rfm_scoring_method') == 'thresholds' -%}
+    {%- if rfm_measure_method(thresholds_var) == 'thresholds' -%}
         {{ rfm_threshold_score(value, var(thresholds_var), higher_is_better) }}
     {%- else -%}
         {{ rfm_quantile_score(value, higher_is_better, partition_by) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- How the var rfm_scoring_method scores one measure (named by its thresholds
+    var): 'quantile' or 'thresholds'. 'hybrid' scores frequency, a small whole
+    number that most buyers share, by its cut points and recency and monetary
+    by quantile. -#}
+{% macro rfm_measure_method(thresholds_var) -%}
+    {%- set method = var('rfm_scoring_method') -%}
+    {%- if method == 'hybrid' -%}
+        {{ return('thresholds' if thresholds_var == 'rfm_frequency_thresholds' else 'quantile') }}
+    {%- endif -%}
+    {{ return(method) }}
 {%- endmacro %}
 
 {#- Quantile score without ntile, from the percent rank of the value:
