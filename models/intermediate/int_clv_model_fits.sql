@@ -2,7 +2,7 @@
     maximum likelihood inside the warehouse (macros/clv), or pinned by the var
     clv_pinned_parameters (then each model's log-likelihood is evaluated at the
     pinned values, with no search). -#}
-{{ config(pre_hook="{{ jit_off_hook() }}", post_hook="{{ jit_reset_hook() }}") }}
+{{ config(pre_hook="{{ long_query_hook() }}", post_hook="{{ long_query_reset_hook() }}") }}
 {%- set pinned = var('clv_pinned_parameters') -%}
 {%- set iterations = 0 if pinned else var('clv_fit_iterations') -%}
 
