@@ -229,7 +229,8 @@ def test_history_is_the_same_on_both_engines(duck_demo, pg_demo):
 AS_OF_MARTS = [
     "customer_facts", "customer_rfm", "customer_segments", "segment_memberships", "segment_summary",
     "cohort_retention", "cart_abandonment_audience", "product_affinity", "campaign_lift",
-    "customer_segment_history", "segment_migrations", "segment_transitions", "segment_audience_exports",
+    "campaign_pre_assignment_segments", "customer_segment_history", "segment_migrations", "segment_transitions",
+    "segment_audience_exports",
 ]
 
 

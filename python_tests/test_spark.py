@@ -45,6 +45,7 @@ MARTS = {
     "segment_summary": ["dimension", "segment"],
     "cohort_retention": None,
     "campaign_lift": None,
+    "campaign_pre_assignment_segments": ["campaign_id", "customer_id", "dimension"],
     "customer_segment_history": ["period_end", "customer_id", "dimension"],
     "segment_transitions": ["period_end", "customer_id", "dimension"],
     "segment_migrations": None,

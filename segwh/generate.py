@@ -56,7 +56,11 @@ Model
   period, new customers only after their first order, never after the end
   date. ``campaign_variant`` is NULL on every other event. The manifest lists
   the campaigns with their treatment/control counts and the number of
-  incremental orders planted (ground truth).
+  incremental orders planted (ground truth). For tests,
+  ``generate(campaign_uplift_by_purchase_state={"prospect": p, "buyer": b})``
+  plants the uplift by purchase state at the send time instead of by persona
+  (no order before it: p, else b; no persona limits), so a campaign moves the
+  prospects it converts out of the prospects; the demo does not use it.
 * Time of day follows an evening-peaked curve; some customers prefer their own
   hour. Weekends are busier; late November-December (Black Friday / Cyber
   Monday spikes) has 2-5x the order rate.
@@ -519,6 +523,9 @@ class Context:
     signup_windows: dict[str, tuple[int, int]]
     first_season_start_us: int
     customer_digits: int
+    # generate(campaign_uplift_by_purchase_state=...): (prospect, buyer) uplift
+    # that replaces CAMPAIGN_UPLIFT; None = the persona uplift (the demo)
+    uplift_by_purchase_state: tuple[float, float] | None = None
 
 
 def _parse_date(value) -> date:
@@ -697,7 +704,8 @@ def _build_param_table() -> tuple[dict[str, np.ndarray], np.ndarray]:
     return ptab, np.cumsum(shares) / shares.sum()
 
 
-def _build_context(seed: int, end_date, years: int, customers: int) -> Context:
+def _build_context(seed: int, end_date, years: int, customers: int,
+                   uplift_by_purchase_state: tuple[float, float] | None = None) -> Context:
     end = _parse_date(end_date)
     if years < 1:
         raise ValueError("years must be >= 1")
@@ -750,6 +758,7 @@ def _build_context(seed: int, end_date, years: int, customers: int) -> Context:
         persona_cdf=persona_cdf, signup_windows=signup_windows,
         first_season_start_us=_us(first_season),
         customer_digits=MIN_CUSTOMER_DIGITS if customers < 10 ** MIN_CUSTOMER_DIGITS else 11,
+        uplift_by_purchase_state=uplift_by_purchase_state,
     )
 
 
@@ -1252,16 +1261,23 @@ def _campaign_effects(rng, ctx: Context, C, first_order_t: np.ndarray) -> dict:
     eligible = (~C.ghost[:, None] & (C.signup[:, None] < t_send)
                 & (C.alive[:, None] > t_send - CAMPAIGN_RECENT_DAYS * US_PER_DAY))
     treated = eligible & (rng.random((n, k_n)) < CAMPAIGN_TREATMENT_SHARE)
-    uplift = ctx.ptab["uplift"][C.persona][:, ctx.rct_holiday.astype(np.int64)]
-    converts = treated & (rng.random((n, k_n)) < uplift)
+    draw = rng.random((n, k_n))
     # latest possible incremental order: the end date or the persona's quiet period
     lapse_lo = ctx.ptab["lapse_days"][C.persona, 0]
+    if ctx.uplift_by_purchase_state is None:
+        uplift = ctx.ptab["uplift"][C.persona][:, ctx.rct_holiday.astype(np.int64)]
+        converts = treated & (draw < uplift)
+    else:  # uplift by purchase state: no persona limit, only the end date
+        converts = _converts_by_purchase_state(ctx, treated, draw, first_order_t, t_send)
+        lapse_lo = np.full(n, np.nan)
     cap = end - np.where(np.isnan(lapse_lo), 0.0, lapse_lo) * US_PER_DAY - 2 * US_PER_HOUR
     lo = (t_send + CAMPAIGN_EFFECT_DAYS[0] * US_PER_DAY).astype(np.float64)
     hi = np.minimum(t_send + CAMPAIGN_EFFECT_DAYS[1] * US_PER_DAY - 2 * US_PER_HOUR,
                     cap[:, None])
-    is_new = C.persona == PERSONA_NAMES.index("new_customer")
-    converts &= (hi > lo) & (~is_new[:, None] | (first_order_t[:, None] < t_send))
+    converts &= hi > lo
+    if ctx.uplift_by_purchase_state is None:
+        is_new = C.persona == PERSONA_NAMES.index("new_customer")
+        converts &= ~is_new[:, None] | (first_order_t[:, None] < t_send)
     io, ik = np.nonzero(converts)                       # by customer, then campaign
     lo_i, hi_i = lo[ik], hi[io, ik]
     inc_t = _place_in_day(rng, ctx, lo_i + rng.random(io.size) * (hi_i - lo_i), io,
@@ -1274,6 +1290,29 @@ def _campaign_effects(rng, ctx: Context, C, first_order_t: np.ndarray) -> dict:
         inc_owner=io, inc_t=inc_t, inc_campaign=ik,
         treatment=treated.sum(axis=0), control=(eligible & ~treated).sum(axis=0),
     )
+
+
+def _converts_by_purchase_state(ctx: Context, treated: np.ndarray, draw: np.ndarray,
+                                first_order_t: np.ndarray, t_send: np.ndarray) -> np.ndarray:
+    """Incremental-order draws of generate(campaign_uplift_by_purchase_state=...):
+    a treated customer's probability is the prospect uplift when they had
+    placed no order before the send time, else the buyer uplift, whatever the
+    persona. An order is a base order or the incremental order of an earlier
+    randomized campaign (it lies before the next send: campaigns are further
+    apart than CAMPAIGN_EFFECT_DAYS, and at least CAMPAIGN_TAIL_DAYS before the
+    end date, so the order is always placed). Refunded orders count too. So
+    the campaign moves converted prospects out of the prospects: their
+    segment after the campaign is not the one they were randomized in."""
+    prospect_uplift, buyer_uplift = ctx.uplift_by_purchase_state
+    if np.any(np.diff(t_send) <= CAMPAIGN_EFFECT_DAYS[1] * US_PER_DAY):
+        raise ValueError("randomized campaigns closer than CAMPAIGN_EFFECT_DAYS apart")
+    converts = np.zeros_like(treated)
+    converted_before = np.zeros(treated.shape[0], dtype=bool)
+    for k in range(t_send.size):                        # t_send is in time order
+        buyer = (first_order_t < t_send[k]) | converted_before
+        converts[:, k] = treated[:, k] & (draw[:, k] < np.where(buyer, buyer_uplift, prospect_uplift))
+        converted_before |= converts[:, k]
+    return converts
 
 
 def _email_events(rng, ctx: Context, C, forced_owner=None, forced_camp=None) -> dict:
@@ -1603,12 +1642,22 @@ def _block_result(ctx: Context, seed: int, block: int, block_size: int,
 
 def generate(customers: int, seed: int, out, end_date="2026-10-31", years: int = 2,
              postgres: bool = False, quiet: bool = True,
-             block_size: int = DEFAULT_BLOCK_SIZE) -> dict:
+             block_size: int = DEFAULT_BLOCK_SIZE,
+             campaign_uplift_by_purchase_state: dict | None = None) -> dict:
     """Write the demo data set to ``out`` and return its manifest.
 
     Identical arguments give byte-identical Parquet files. ``block_size`` is the
     number of customers simulated (and written as one row group) at a time; it
     is part of the random-stream layout, so changing it changes the data.
+
+    ``campaign_uplift_by_purchase_state`` (for tests; None = the persona
+    uplift of CAMPAIGN_UPLIFT, the demo): ``{"prospect": p, "buyer": b}``
+    plants the randomized campaigns' uplift by the customer's purchase state
+    at the send time instead: a treated customer who had placed no order
+    before it places an incremental order with probability p, one who had
+    with probability b (see _converts_by_purchase_state). The campaign thus
+    moves treated prospects out of the prospects. The other draws are the
+    same; the manifest records the option under campaign_design.
 
     The main thread simulates block after block; a single writer thread numbers
     the ids and encodes Parquet (Arrow releases the GIL), so writing block b
@@ -1622,7 +1671,15 @@ def generate(customers: int, seed: int, out, end_date="2026-10-31", years: int =
     end_date = str(_parse_date(end_date))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    ctx = _build_context(int(seed), end_date, int(years), int(customers))
+    by_state = None
+    if campaign_uplift_by_purchase_state is not None:
+        state = dict(campaign_uplift_by_purchase_state)
+        if set(state) != {"prospect", "buyer"} \
+                or not all(0.0 <= float(u) <= 1.0 for u in state.values()):
+            raise ValueError("campaign_uplift_by_purchase_state: {'prospect': p, 'buyer': b}, "
+                             "probabilities in [0, 1]")
+        by_state = (float(state["prospect"]), float(state["buyer"]))
+    ctx = _build_context(int(seed), end_date, int(years), int(customers), by_state)
     paths = {name: out / f"{name}.parquet" for name in TABLE_SCHEMAS}
     writers = {name: pq.ParquetWriter(paths[name], schema, **PARQUET_OPTIONS,
                                       **PARQUET_TABLE_OPTIONS[name])
@@ -1698,6 +1755,9 @@ def generate(customers: int, seed: int, out, end_date="2026-10-31", years: int =
             "incremental_order_days": list(CAMPAIGN_EFFECT_DAYS),
             "uplift": {p: {"default": CAMPAIGN_UPLIFT[p][0], "holiday": CAMPAIGN_UPLIFT[p][1]}
                        for p in PERSONA_NAMES},
+            **({} if by_state is None else {
+                "uplift_by_purchase_state": {"prospect": by_state[0], "buyer": by_state[1],
+                                             "replaces": "uplift"}}),
         },
         "campaigns": [
             {"campaign_id": ctx.camp_ids[int(i)].as_py(),

@@ -1,11 +1,11 @@
 {#- One row per randomized campaign x dimension x segment, plus one row per
     campaign with dimension = segment = 'all' (everyone assigned): treatment vs
     control conversion and revenue, their lifts and 95% confidence intervals.
-    Groups and outcomes per customer: int_campaign_assignments_attributed (only
-    fully observed campaigns, int_campaigns_fully_observed). Segments are as of
-    the as-of date (segment_memberships), not as of the assignment. Conversion
-    lift CI: Wald, unpooled SE; revenue lift CI: Welch SE with sample variances.
-    Every rate, lift and CI is NULL when a denominator is 0. -#}
+    Groups and outcomes: int_campaign_assignments_attributed (fully observed
+    campaigns only). Segments are those held before the assignment
+    (campaign_pre_assignment_segments), within which randomization holds.
+    Conversion lift CI: Wald, unpooled SE; revenue lift CI: Welch SE with sample
+    variances. Every rate, lift and CI is NULL when a denominator is 0. -#}
 {%- set z = campaign_ci_z() -%}
 
 with
@@ -22,13 +22,13 @@ campaigns as (
 
 ),
 
-memberships as (
+pre_assignment_segments as (
 
-    select * from {{ ref('segment_memberships') }}
+    select * from {{ ref('campaign_pre_assignment_segments') }}
 
 ),
 
--- every assigned customer once in 'all', and once per dimension in their segment
+-- every assigned customer once in 'all', and once per dimension in their segment before the assignment
 customer_groups as (
 
     select
@@ -46,16 +46,18 @@ customer_groups as (
 
     select
         assignments.campaign_id,
-        memberships.dimension,
-        memberships.segment,
+        pre_assignment_segments.dimension,
+        pre_assignment_segments.segment,
         assignments.is_treatment,
         assignments.is_control,
         assignments.is_converted,
         assignments.attributed_revenue
 
     from assignments
-    inner join memberships
-        on assignments.customer_id = memberships.customer_id
+    inner join pre_assignment_segments
+        on
+            assignments.campaign_id = pre_assignment_segments.campaign_id
+            and assignments.customer_id = pre_assignment_segments.customer_id
 
 ),
 

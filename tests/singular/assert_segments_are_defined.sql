@@ -1,6 +1,9 @@
-{#- Every segment the models emit (now and in history), and every name in the
-    RFM segment map, has a row (definition and recommended action) in the seed
-    segment_definitions. -#}
+{#- Every segment the models emit (now, in history and before a campaign
+    assignment), and every name in the RFM segment map, has a row (definition
+    and recommended action) in the seed segment_definitions. The one value that
+    is not a segment, campaign_pre_assignment_segments' bucket
+    'no_history_before_assignment' (no history before the assignment), is
+    left out. -#}
 
 with
 
@@ -13,6 +16,13 @@ memberships as (
 history as (
 
     select * from {{ ref('customer_segment_history') }}
+
+),
+
+pre_assignment_segments as (
+
+    select * from {{ ref('campaign_pre_assignment_segments') }}
+    where segment != 'no_history_before_assignment'
 
 ),
 
@@ -41,6 +51,13 @@ emitted as (
         dimension,
         segment
     from history
+
+    union
+
+    select distinct
+        dimension,
+        segment
+    from pre_assignment_segments
 
     union
 
