@@ -86,7 +86,7 @@ def fit_engines(tmp_path_factory, postgres_cluster):
 
     workdir = tmp_path_factory.mktemp("clv_fits")
     # dbt show runs no model hooks: this database turns PostgreSQL's JIT off
-    # as the models. pre-hook does (macro long_query_hook)
+    # as the models. pre-hook does (macro long_query_hooks)
     conn = psycopg2.connect(**postgres_cluster.dsn())
     conn.autocommit = True
     with conn.cursor() as cur:

@@ -1,10 +1,7 @@
-{#- One row per as-of date: the BG/NBD and Gamma-Gamma parameters, fitted by
-    maximum likelihood inside the warehouse (macros/clv), or pinned by the var
-    clv_pinned_parameters (then each model's log-likelihood is evaluated at the
-    pinned values, with no search). -#}
-{{ config(pre_hook="{{ long_query_hook() }}", post_hook="{{ long_query_reset_hook() }}") }}
-{%- set pinned = var('clv_pinned_parameters') -%}
-{%- set iterations = 0 if pinned else var('clv_fit_iterations') -%}
+{#- One row per as-of date: the BG/NBD and Gamma-Gamma parameters
+    (int_clv_bgnbd_fit, int_clv_gamma_gamma_fit; two models so engines plan
+    and run the two searches apart) with the customers each fit used. -#}
+{%- set pinned = var('clv_pinned_parameters') %}
 
 with
 
@@ -14,72 +11,17 @@ customers as (
 
 ),
 
-bgnbd_observations as (
-
-    {{ bgnbd_observations('customers', keys=['as_of_date']) }}
-
-),
-
-gamma_gamma_observations as (
-
-    {{ gamma_gamma_observations('customers', keys=['as_of_date']) }}
-
-),
-
-{%- if pinned %}
-
-bgnbd_start as (
-
-    select distinct
-        as_of_date,
-        ln({{ pinned['r'] }}) as log_r,
-        ln({{ pinned['alpha'] }}) as log_alpha,
-        ln({{ pinned['a'] }}) as log_a,
-        ln({{ pinned['b'] }}) as log_b
-    from bgnbd_observations
-
-),
-
-gamma_gamma_start as (
-
-    select distinct
-        as_of_date,
-        ln({{ pinned['p'] }}) as log_p,
-        ln({{ pinned['q'] }}) as log_q,
-        ln({{ pinned['v'] }}) as log_v
-    from gamma_gamma_observations
-
-),
-
 bgnbd as (
 
-    {{ maximize_log_likelihood('bgnbd_observations', ['r', 'alpha', 'a', 'b'], bgnbd_log_likelihood(),
-        'bgnbd_start', ['as_of_date'], 0) }}
+    select * from {{ ref('int_clv_bgnbd_fit') }}
 
 ),
 
 gamma_gamma as (
 
-    {{ maximize_log_likelihood('gamma_gamma_observations', ['p', 'q', 'v'], gamma_gamma_log_likelihood(),
-        'gamma_gamma_start', ['as_of_date'], 0) }}
+    select * from {{ ref('int_clv_gamma_gamma_fit') }}
 
 ),
-
-{%- else %}
-
-bgnbd as (
-
-    {{ bgnbd_fit('bgnbd_observations', keys=['as_of_date'], iterations=iterations) }}
-
-),
-
-gamma_gamma as (
-
-    {{ gamma_gamma_fit('gamma_gamma_observations', keys=['as_of_date'], iterations=iterations) }}
-
-),
-
-{%- endif %}
 
 customer_counts as (
 
@@ -113,7 +55,7 @@ final as (
         customer_counts.customers,
         customer_counts.repeat_customers,
         customer_counts.gamma_gamma_customers,
-        {{ iterations }} as fit_iterations
+        bgnbd.iterations as fit_iterations
 
     from customer_counts
     left join bgnbd

@@ -10,7 +10,7 @@
     absolute value, so the tail after the last term n is at most
     |term_n| * rho / (1 - rho): series_tail_bound, which a test holds under
     1e-10. -#}
-{{ config(pre_hook="{{ long_query_hook() }}", post_hook="{{ long_query_reset_hook() }}") }}
+{{ config(pre_hook=long_query_hooks(), post_hook=long_query_reset_hooks()) }}
 {%- set horizon = var('clv_horizon_days') -%}
 {%- set step = var('clv_discount_step_days') -%}
 {%- set steps = (horizon / step) | round(0, 'ceil') | int -%}
