@@ -3,7 +3,6 @@
     positive monetary value (macro gamma_gamma_fit), or the values pinned by
     the var clv_pinned_parameters with their log-likelihood. -#}
 {{ config(pre_hook=long_query_hooks(), post_hook=long_query_reset_hooks()) }}
-{%- set pinned = var('clv_pinned_parameters') %}
 
 with
 
@@ -13,40 +12,6 @@ customers as (
 
 ),
 
-observations as (
-
-    {{ gamma_gamma_observations('customers', keys=['as_of_date']) }}
-
-),
-
-{%- if pinned %}
-
-pinned as (
-
-    select distinct
-        as_of_date,
-        ln({{ pinned['p'] }}) as log_p,
-        ln({{ pinned['q'] }}) as log_q,
-        ln({{ pinned['v'] }}) as log_v
-    from observations
-
-),
-
-final as (
-
-    {{ maximize_log_likelihood('observations', ['p', 'q', 'v'], gamma_gamma_log_likelihood(),
-        'pinned', ['as_of_date'], 0) }}
-
-)
-
-{%- else %}
-
-final as (
-
-    {{ gamma_gamma_fit('observations', keys=['as_of_date'], iterations=var('clv_fit_iterations')) }}
-
-)
-
-{%- endif %}
+{{ clv_model_fit('gamma_gamma', 'customers') }}
 
 select * from final
