@@ -21,13 +21,15 @@
     clamped to [-20, 20]. Each iteration:
     1. evaluates the log-likelihood at u and at u +- h e_i and u + h (e_i + e_j)
        (h = 1e-4): central differences give the gradient g and the Hessian H;
-    2. takes the Newton step d = -H^-1 g (Cramer's rule) when H is invertible
-       and d climbs (g.d > 0), else the gradient direction; steps longer
-       than 3 are cut to 3;
-    3. evaluates u + lambda d for lambda = 1, 1/2, ..., 1/1024, the unit
-       gradient direction at steps 1 to 1e-4, and u itself, and moves to the
-       best (ties: the earliest in that list), so the log-likelihood never
-       decreases.
+    2. takes the Newton step d = -H^-1 g (Cramer's rule) when H is negative
+       definite (its leading principal minors alternate in sign, so d
+       climbs), cut to length 2;
+    3. evaluates u + lambda d for lambda = 1, 1/2, ..., 1/1024, the
+       gradient scaled by the Hessian's diagonal (g_i / |H_ii|, cut to length
+       1) at lambda = 1 to 1/64, the unit gradient at steps 1 to 1e-4, and u
+       itself, and moves to the best (ties: the earliest in that list), so the
+       log-likelihood never decreases. Away from the maximum, where H is not
+       negative definite, the scaled gradient keeps the search moving.
     After the last iteration the gradient is evaluated once more at the final
     point and reported as gradient_max_abs (largest |d LL / d ln parameter|).
     Every intermediate relation is read exactly once, so engines that inline
@@ -55,6 +57,7 @@
     {%- endfor -%}
     {%- set steps = [] -%}
     {%- for power in range(11) if power not in [7, 9] -%}{%- do steps.append(('newton', 0.5 ** power)) -%}{%- endfor -%}
+    {%- for power in [0, 1, 2, 3, 4, 6] -%}{%- do steps.append(('diagonal', 0.5 ** power)) -%}{%- endfor -%}
     {%- for power in range(5) -%}{%- do steps.append(('gradient', 0.1 ** power)) -%}{%- endfor -%}
     {%- do steps.append(('stay', 0)) -%}
     with
@@ -173,6 +176,11 @@
 
         select
             *,
+            {%- for m in range(1, k) %}
+            {%- set leading = [] -%}
+            {%- for row in matrix[:m] -%}{%- do leading.append(row[:m]) -%}{%- endfor %}
+            {{ sql_determinant(leading) }} as minor_{{ m }},
+            {%- endfor %}
             {{ sql_determinant(matrix) }} as det
             {%- for j in range(k) -%}
             {%- set replaced = [] -%}
@@ -189,11 +197,15 @@
         select
             *,
             case
-                when ({% for j in range(k) %}g_{{ j }} * det_{{ j }} / nullif(det, 0){{ ' + ' if not loop.last }}{% endfor %}) > 0
+                when {% for m in range(1, k) %}{{ '-' if m % 2 == 1 }}minor_{{ m }} > 0 and {% endfor -%}
+                    {{ '-' if k % 2 == 1 }}det > 0
+                    and ({% for j in range(k) %}g_{{ j }} * det_{{ j }} / nullif(det, 0){{ ' + ' if not loop.last }}{% endfor %}) > 0
                     then 1
                 else 0
             end as newton_climbs,
-            sqrt({% for j in range(k) %}g_{{ j }} * g_{{ j }}{{ ' + ' if not loop.last }}{% endfor %}) as gradient_norm
+            sqrt({% for j in range(k) %}g_{{ j }} * g_{{ j }}{{ ' + ' if not loop.last }}{% endfor %}) as gradient_norm,
+            sqrt({% for j in range(k) %}power(g_{{ j }} / greatest(abs(h_{{ j }}_{{ j }}), 1e-12), 2){{ ' + ' if not loop.last }}{% endfor %})
+                as diagonal_norm
 
         from ml_newton_{{ iteration }}
 
@@ -205,9 +217,10 @@
             *,
             case
                 when newton_climbs = 1
-                    then least(1.0, 3.0 / sqrt({% for j in range(k) %}power(det_{{ j }} / det, 2){{ ' + ' if not loop.last }}{% endfor %}))
+                    then least(1.0, 2.0 / sqrt({% for j in range(k) %}power(det_{{ j }} / det, 2){{ ' + ' if not loop.last }}{% endfor %}))
                 else 0
-            end as newton_scale
+            end as newton_scale,
+            case when diagonal_norm > 0 then least(1.0, 1.0 / diagonal_norm) else 0 end as diagonal_scale
 
         from ml_direction_{{ iteration }}
 
@@ -220,6 +233,7 @@
             {%- do moves.append(
                 '(case steps.step_kind'
                 ~ ' when \'newton\' then case when dir.newton_climbs = 1 then dir.newton_scale * dir.det_' ~ j ~ ' / dir.det else 0 end'
+                ~ ' when \'diagonal\' then dir.diagonal_scale * dir.g_' ~ j ~ ' / greatest(abs(dir.h_' ~ j ~ '_' ~ j ~ '), 1e-12)'
                 ~ ' when \'gradient\' then case when dir.gradient_norm > 0 then dir.g_' ~ j ~ ' / dir.gradient_norm else 0 end'
                 ~ ' else 0 end) * steps.step_size') -%}
         {%- endfor %}
