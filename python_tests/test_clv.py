@@ -232,7 +232,7 @@ def test_pinned_parameters_are_used_as_given(duck_demo, tmp_path):
     pinned = {"r": 0.3, "alpha": 20.0, "a": 0.9, "b": 5.0, "p": 2.0, "q": 3.0, "v": 100.0}
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(duck_demo.path, copy)
-    run_dbt(["run", "--select", "int_clv_model_fits+", "--vars",
+    run_dbt(["run", "--select", "int_clv_customers+", "--vars",
              json.dumps({**duck_demo.vars, "clv_pinned_parameters": pinned})],
             tmp_path, env={"DBT_DUCKDB_PATH": str(copy)})
     con = duckdb.connect(str(copy), read_only=True)
