@@ -32,7 +32,21 @@ def percent_rank(values: pd.Series) -> pd.Series:
     return (values.rank(method="min") - 1) / (n - 1)
 
 
-def customer_segments(events: pd.DataFrame, as_of: pd.Timestamp, customers: pd.DataFrame | None = None) -> pd.DataFrame:
+def p_alive(frequency: pd.Series, recency: pd.Series, t: pd.Series, bgnbd: dict) -> pd.Series:
+    """lifetimes' BG/NBD P(alive) at the parameters `bgnbd` (r, alpha, a, b; days)."""
+    from lifetimes import BetaGeoFitter
+
+    fitter = BetaGeoFitter()
+    fitter.params_ = pd.Series({name: float(bgnbd[name]) for name in ("r", "alpha", "a", "b")})
+    return pd.Series(fitter.conditional_probability_alive(frequency.to_numpy(float), recency.to_numpy(float),
+                                                          t.to_numpy(float)), index=frequency.index)
+
+
+def customer_segments(events: pd.DataFrame, as_of: pd.Timestamp, customers: pd.DataFrame | None = None,
+                      bgnbd: dict | None = None) -> pd.DataFrame:
+    """The segments of every customer with an event. Churn risk is 1 - P(alive) at the
+    BG/NBD parameters `bgnbd` (churn_risk_method p_alive), or the recency/cadence score
+    when `bgnbd` is None (churn_risk_method recency_cadence)."""
     v = VARS
     ev = ref.observed(events, as_of).copy()
     ev["day"] = ev.occurred_at.dt.normalize()
@@ -84,8 +98,14 @@ def customer_segments(events: pd.DataFrame, as_of: pd.Timestamp, customers: pd.D
     ], ["prospect", "new", "reactivated", "lapsed", "at_risk", "loyal"], "active")
 
     # churn risk
-    ratio = dsl / cad
-    out["churn_risk_score"] = (ratio ** v["k"] / (1 + ratio ** v["k"])).where(o > 0)
+    if bgnbd is None:
+        ratio = dsl / cad
+        out["churn_risk_score"] = (ratio ** v["k"] / (1 + ratio ** v["k"])).where(o > 0)
+    else:
+        buyer = n_days > 0
+        alive = p_alive((n_days - 1)[buyer], (last_day - first_day).dt.days[buyer],
+                        out.days_since_first[buyer], bgnbd)
+        out["churn_risk_score"] = (1 - alive).reindex(ids).where(o > 0)
     out["churn_risk"] = np.select(
         [o == 0, out.churn_risk_score >= v["churn_high"], out.churn_risk_score >= v["churn_medium"]],
         ["not_applicable", "high", "medium"], "low")

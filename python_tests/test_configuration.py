@@ -29,6 +29,8 @@ def small_events(tmp_path_factory):
     ({"as_of_date": "last tuesday"}, "as_of_date"),
     ({"usage_heavy_min_percentile": 1.5}, "usage_heavy_min_percentile"),
     ({"churn_risk_medium_min": 0.7}, "churn_risk_medium_min"),
+    ({"churn_risk_method": "heuristic"}, "churn_risk_method"),
+    ({"value_tier_method": "clv"}, "value_tier_method"),
     ({"lifecycle_at_risk_cadence_multiple": 3.0}, "lifecycle_at_risk_cadence_multiple"),
     ({"segment_activity_window_days": 0}, "segment_activity_window_days"),
     ({"daypart_start_hours": {"morning": 5, "afternoon": 4, "evening": 17, "night": 22}}, "daypart_start_hours"),

@@ -47,10 +47,13 @@ def warehouse_segments(duck_demo):
     return duck_demo.query("select * from marts.customer_segments").set_index("customer_id").sort_index()
 
 
-def test_every_rule_equals_independent_implementation(warehouse_segments, demo_clean, demo_data):
+def test_every_rule_equals_independent_implementation(warehouse_segments, duck_demo, demo_clean, demo_data):
     demo_events, as_of = demo_clean
     customers = pd.read_parquet(demo_data / "customers.parquet")
-    expected = seg_ref.customer_segments(demo_events, as_of, customers).rename(columns=RENAMED)
+    # churn risk is 1 - P(alive) (lifetimes' formula) at the warehouse's BG/NBD parameters;
+    # test_clv checks those parameters against lifetimes' own fit
+    bgnbd = duck_demo.query("select r, alpha, a, b from marts.clv_model_parameters").iloc[0].to_dict()
+    expected = seg_ref.customer_segments(demo_events, as_of, customers, bgnbd).rename(columns=RENAMED)
     got = warehouse_segments
     # everyone with an event is segmented (customers without events are prospects everywhere)
     assert set(expected.index) <= set(got.index)

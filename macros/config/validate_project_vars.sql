@@ -26,6 +26,9 @@
         {{ config_error('rfm_scoring_method', "one of 'hybrid', 'quantile', 'thresholds'", method) }}
     {%- endif -%}
 
+    {%- do churn_risk_method() -%}
+    {%- do value_tier_method() -%}
+
     {%- for name in ['rfm_recency_thresholds', 'rfm_frequency_thresholds', 'rfm_monetary_thresholds'] -%}
         {%- set cuts = var(name) -%}
         {%- set described = 'a list of ' ~ (bins - 1) ~ ' strictly ascending numbers (rfm_bins - 1)' -%}

@@ -5,14 +5,27 @@
 
 {#- The features of `features` (int_customer_features rows, with
     rfm_segment) that the rules read, with the population-wide ranks computed
-    per as-of date and the engagement points and churn risk score. -#}
-{% macro segment_inputs(features) -%}
+    per as-of date, the engagement points, P(alive) at the BG/NBD parameters
+    of `clv_parameters` (one row per as-of date: int_clv_model_fits or
+    int_clv_period_end_fits) and the churn risk score of churn_risk_method.
+    value_tier_percent_rank, which value_tier reads, is value_percent_rank
+    (net revenue) unless `value_measure` names another column of `features`
+    (customer_segments passes predicted_clv under value_tier_method
+    'predicted_clv'); buyers without a value are unranked. -#}
+{% macro segment_inputs(features, clv_parameters, value_measure='net_revenue') -%}
     with
 
     derived as (
 
         select
             features.*,
+            case
+                when features.distinct_purchase_days > 0
+                    then {{ bgnbd_p_alive('(features.distinct_purchase_days - 1)',
+                                          days_between('features.first_purchase_on', 'features.last_purchase_on'),
+                                          days_between('features.first_purchase_on', 'features.as_of_date'),
+                                          p='parameters.') }}
+            end as p_alive,
             {{ purchase_cadence('features.mean_days_between_purchases') }} as cadence_days,
             {{ purchase_cadence('features.prior_mean_gap_days') }} as prior_cadence_days,
             features.product_view_count + features.add_to_cart_count + features.checkout_count
@@ -31,6 +44,8 @@
                 as activity_per_active_week
 
         from {{ features }} as features
+        left join {{ clv_parameters }} as parameters
+            on features.as_of_date = parameters.as_of_date
 
     ),
 
@@ -42,6 +57,12 @@
                                   'derived.as_of_date') }} as activity_percent_rank,
             {{ percent_rank_among('derived.net_revenue', 'derived.order_count > 0', 'derived.as_of_date') }}
                 as value_percent_rank
+            {%- if value_measure != 'net_revenue' %},
+            {{ percent_rank_among('derived.' ~ value_measure,
+                                  'derived.order_count > 0 and derived.' ~ value_measure ~ ' is not null',
+                                  'derived.as_of_date') }}
+                as value_tier_percent_rank
+            {%- endif %}
 
         from derived
 
@@ -49,11 +70,19 @@
 
     select
         ranked.*,
+        {%- if value_measure == 'net_revenue' %}
+        ranked.value_percent_rank as value_tier_percent_rank,
+        {%- endif %}
         {{ engagement_points('ranked.email_open_rate', 'ranked.email_click_rate', 'ranked.window_session_count',
                              'ranked.window_app_open_count') }} as engagement_points,
         case
             when ranked.order_count > 0
-                then {{ churn_risk_score('ranked.days_since_last_order', 'ranked.cadence_days') }}
+                then
+                    {%- if churn_risk_method() == 'p_alive' %}
+                    1.0 - ranked.p_alive
+                    {%- else %}
+                    {{ churn_risk_score('ranked.days_since_last_order', 'ranked.cadence_days') }}
+                    {%- endif %}
         end as churn_risk_score
 
     from ranked

@@ -196,9 +196,33 @@
     end
 {%- endmacro %}
 
-{#- Churn risk in 0..1 from how overdue the next purchase is:
-    ratio = days since last purchase / expected days between purchases,
-    risk = ratio^k / (1 + ratio^k): 0.5 when exactly one cadence has passed. -#}
+{#- The var churn_risk_method, checked: 'p_alive' (churn risk = 1 - P(alive)
+    under the BG/NBD model fitted at the same date) or 'recency_cadence'
+    (the score of churn_risk_score below). -#}
+{#- The var value_tier_method, checked: 'net_revenue' (value tier from the
+    percent rank of net revenue among buyers) or 'predicted_clv' (of
+    customer_lifetime_value's predicted_clv; customer_segments only, see
+    segment_inputs). -#}
+{% macro value_tier_method() -%}
+    {%- set method = var('value_tier_method') -%}
+    {%- if method not in ['net_revenue', 'predicted_clv'] -%}
+        {{ config_error('value_tier_method', "one of 'net_revenue', 'predicted_clv'", method) }}
+    {%- endif -%}
+    {{ return(method) }}
+{%- endmacro %}
+
+{% macro churn_risk_method() -%}
+    {%- set method = var('churn_risk_method') -%}
+    {%- if method not in ['p_alive', 'recency_cadence'] -%}
+        {{ config_error('churn_risk_method', "one of 'p_alive', 'recency_cadence'", method) }}
+    {%- endif -%}
+    {{ return(method) }}
+{%- endmacro %}
+
+{#- Churn risk in 0..1 from how overdue the next purchase is (churn_risk_method
+    'recency_cadence'): ratio = days since last purchase / expected days
+    between purchases, risk = ratio^k / (1 + ratio^k): 0.5 when exactly one
+    cadence has passed. -#}
 {% macro churn_risk_score(days_since_last_order, cadence_days) -%}
     {{ return(adapter.dispatch('churn_risk_score', 'behavioral_segmentation')(days_since_last_order, cadence_days)) }}
 {%- endmacro %}
@@ -275,7 +299,7 @@
         'birthday': birthday_segment('birth_date', 'order_count', 'birthday_month_purchase_count'),
         'benefit': benefit_segment('order_count', 'discounted_order_share', 'discount_value_share', 'price_ratio'),
         'churn_risk': churn_risk_band('churn_risk_score'),
-        'value_tier': value_tier('order_count', 'value_percent_rank'),
+        'value_tier': value_tier('order_count', 'value_tier_percent_rank'),
         'rfm_segment': "coalesce(rfm_segment, 'not_scored')",
         'preferred_channel': preferred_channel_segment('web_activity_count', 'app_activity_count'),
     }) }}

@@ -27,6 +27,12 @@ periods as (
 
 ),
 
+clv_parameters as (
+
+    select * from {{ ref('int_clv_period_end_fits') }}
+
+),
+
 segment_map as (
 
     select * from {{ ref('rfm_segment_map') }}
@@ -83,7 +89,7 @@ features_with_rfm as (
 
 scored as (
 
-    {{ segment_inputs('features_with_rfm') }}
+    {{ segment_inputs('features_with_rfm', 'clv_parameters') }}
 
 ),
 

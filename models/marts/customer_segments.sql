@@ -24,23 +24,39 @@ as_of as (
 
 ),
 
+clv_parameters as (
+
+    select * from {{ ref('int_clv_model_fits') }}
+
+),
+
+lifetime_values as (
+
+    select * from {{ ref('customer_lifetime_value') }}
+
+),
+
 current_features as (
 
     select
         features.*,
-        customer_rfm.rfm_segment
+        customer_rfm.rfm_segment,
+        lifetime_values.predicted_clv
 
     from features
     inner join as_of
         on features.as_of_date = as_of.as_of_date
     left join customer_rfm
         on features.customer_id = customer_rfm.customer_id
+    left join lifetime_values
+        on features.customer_id = lifetime_values.customer_id
 
 ),
 
 scored as (
 
-    {{ segment_inputs('current_features') }}
+    {{ segment_inputs('current_features', 'clv_parameters',
+                      'predicted_clv' if value_tier_method() == 'predicted_clv' else 'net_revenue') }}
 
 ),
 
