@@ -230,7 +230,7 @@ AS_OF_MARTS = [
     "customer_facts", "customer_rfm", "customer_segments", "segment_memberships", "segment_summary",
     "cohort_retention", "cart_abandonment_audience", "product_affinity", "campaign_lift",
     "campaign_pre_assignment_segments", "customer_segment_history", "segment_migrations", "segment_transitions",
-    "segment_audience_exports",
+    "segment_audience_exports", "clv_model_parameters", "customer_lifetime_value",
 ]
 
 

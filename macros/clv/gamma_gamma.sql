@@ -45,7 +45,7 @@
             {{ key_columns }}
             cast(0 as {{ type_double() }}) as log_p,
             cast(0 as {{ type_double() }}) as log_q,
-            ln(sum(weight * monetary_value) / sum(weight)) as log_v
+            ln({{ order_independent_sum('weight * monetary_value', non_finite=0) }} / sum(weight)) as log_v
         from {{ observations }}
         {%- if keys %}
         group by {{ keys | join(', ') }}
