@@ -21,10 +21,7 @@
 {% macro validate_project_vars() %}
     {%- set bins = rfm_bins() -%}
 
-    {%- set method = var('rfm_scoring_method') -%}
-    {%- if method not in ['hybrid', 'quantile', 'thresholds'] -%}
-        {{ config_error('rfm_scoring_method', "one of 'hybrid', 'quantile', 'thresholds'", method) }}
-    {%- endif -%}
+    {%- do var_choice('rfm_scoring_method', ['hybrid', 'quantile', 'thresholds']) -%}
 
     {%- do churn_risk_method() -%}
     {%- do value_tier_method() -%}
@@ -151,13 +148,18 @@
     {{ return("cast('" ~ text ~ "' as date)") }}
 {%- endmacro %}
 
+{#- The value of the var `name`, which must be one of `choices`. -#}
+{% macro var_choice(name, choices) -%}
+    {%- set value = var(name) -%}
+    {%- if value not in choices -%}
+        {{ config_error(name, 'one of ' ~ (choices | map('tojson') | join(', ') | replace('"', "'")), value) }}
+    {%- endif -%}
+    {{ return(value) }}
+{%- endmacro %}
+
 {#- The var history_period, checked. -#}
 {% macro history_period() -%}
-    {%- set period = var('history_period') -%}
-    {%- if period not in ['month', 'week'] -%}
-        {{ config_error('history_period', "one of 'month', 'week'", period) }}
-    {%- endif -%}
-    {{ return(period) }}
+    {{ return(var_choice('history_period', ['month', 'week'])) }}
 {%- endmacro %}
 
 {% macro is_valid_iso_date(text) -%}

@@ -204,19 +204,11 @@
     customer_lifetime_value's predicted_clv; customer_segments only, see
     segment_inputs). -#}
 {% macro value_tier_method() -%}
-    {%- set method = var('value_tier_method') -%}
-    {%- if method not in ['net_revenue', 'predicted_clv'] -%}
-        {{ config_error('value_tier_method', "one of 'net_revenue', 'predicted_clv'", method) }}
-    {%- endif -%}
-    {{ return(method) }}
+    {{ return(var_choice('value_tier_method', ['net_revenue', 'predicted_clv'])) }}
 {%- endmacro %}
 
 {% macro churn_risk_method() -%}
-    {%- set method = var('churn_risk_method') -%}
-    {%- if method not in ['p_alive', 'recency_cadence'] -%}
-        {{ config_error('churn_risk_method', "one of 'p_alive', 'recency_cadence'", method) }}
-    {%- endif -%}
-    {{ return(method) }}
+    {{ return(var_choice('churn_risk_method', ['p_alive', 'recency_cadence'])) }}
 {%- endmacro %}
 
 {#- Churn risk in 0..1 from how overdue the next purchase is (churn_risk_method
