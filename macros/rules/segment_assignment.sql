@@ -15,15 +15,23 @@
 {% macro segment_inputs(features, clv_parameters, value_measure='net_revenue') -%}
     with
 
+    summarized as (
+
+        select
+            *,
+            {{ btyd_summary_columns() }}
+
+        from {{ features }}
+
+    ),
+
     derived as (
 
         select
             features.*,
             case
-                when features.distinct_purchase_days > 0
-                    then {{ bgnbd_p_alive('(features.distinct_purchase_days - 1)',
-                                          days_between('features.first_purchase_on', 'features.last_purchase_on'),
-                                          days_between('features.first_purchase_on', 'features.as_of_date'),
+                when features.btyd_frequency is not null
+                    then {{ bgnbd_p_alive('features.btyd_frequency', 'features.btyd_recency', 'features.btyd_t',
                                           p='parameters.') }}
             end as p_alive,
             {{ purchase_cadence('features.mean_days_between_purchases') }} as cadence_days,
@@ -43,7 +51,7 @@
             {{ safe_divide('features.window_activity_count', 'features.window_active_weeks') }}
                 as activity_per_active_week
 
-        from {{ features }} as features
+        from summarized as features
         left join {{ clv_parameters }} as parameters
             on features.as_of_date = parameters.as_of_date
 
