@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from adversarial import make_events
-from conftest import duck_warehouse, run_dbt
+from conftest import WITHOUT_UNIT_TESTS, duck_warehouse, run_dbt
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_missing_required_column_names_the_column(small_events, tmp_path):
 def test_optional_columns_and_customers_file_may_be_absent(small_events, tmp_path):
     _, events = small_events
     wh = duck_warehouse(tmp_path, events, None)
-    wh.build()
+    wh.build(WITHOUT_UNIT_TESTS)
     staged = wh.query("select count(*) as n, count(session_id) as sessions, count(category) as categories "
                       "from staging.stg_raw__events")
     assert staged.n[0] > 0 and staged.sessions[0] == 0 and staged.categories[0] == 0

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import duck_warehouse, pg_database_warehouse
+from conftest import WITHOUT_UNIT_TESTS, duck_warehouse, pg_database_warehouse
 
 COLUMNS = ["event_id", "customer_id", "event_type", "occurred_at", "order_id", "revenue",
            "quantity", "campaign_id", "campaign_variant"]
@@ -138,7 +138,7 @@ def duck_dirty(dirty_files, tmp_path_factory):
     """The whole project, every data test included, on the dirty feed: it must pass."""
     workdir, events, customers, consents = dirty_files
     wh = duck_warehouse(tmp_path_factory.mktemp("duck_dirty"), events, customers, consents)
-    wh.build()
+    wh.build(WITHOUT_UNIT_TESTS)
     return wh
 
 
@@ -209,7 +209,7 @@ def test_postgres_gives_the_same_outcomes(duck_dirty, dirty_files, postgres_clus
                 cur.execute(f"insert into raw.{table} values (" + ", ".join(["%s"] * len(header)) + ")",
                             [v if v != "" else None for v in values])
     conn.close()
-    wh.build()
+    wh.build(WITHOUT_UNIT_TESTS)
     for model in ["quarantined_events", "quarantined_customers", "quarantined_consents"]:
         assert reasons(wh, model) == reasons(duck_dirty, model), model
     sql = "select event_id, occurred_at, revenue, quantity, campaign_variant from staging.stg_raw__events order by 1"

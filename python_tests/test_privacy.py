@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import psycopg2
 
-from conftest import ACTIVATION_SALT, duck_warehouse, pg_database_warehouse
+from conftest import ACTIVATION_SALT, WITHOUT_UNIT_TESTS, duck_warehouse, pg_database_warehouse
 
 
 # Text column types, as information_schema names them on DuckDB and PostgreSQL.
@@ -125,8 +125,8 @@ def test_erased_customers_vanish_from_every_table(demo_data, tmp_path):
 
     requests = tmp_path / "erasure_requests.csv"
     pd.DataFrame({"customer_id": erased, "requested_at": ["2026-11-01 10:00:00"] * 3}).to_csv(requests, index=False)
-    # The next build, with every data and unit test: history and snapshot are incremental.
-    wh.build(vars={"raw_erasure_requests_path": str(requests)})
+    # The next build, with every data test: history and snapshot are incremental.
+    wh.build(WITHOUT_UNIT_TESTS, vars={"raw_erasure_requests_path": str(requests)})
 
     published = tmp_path / "published.duckdb"
     subprocess.run([sys.executable, "-m", "segwh.publish", "--from", str(wh.path), "--to", str(published)],
@@ -156,7 +156,7 @@ def test_postgres_erased_customers_vanish_from_every_table(postgres_cluster, tmp
         cur.executemany("insert into raw.erasure_requests values (%s, '2026-11-01 10:00:00')",
                         [(c,) for c in erased])
     conn.close()
-    wh.build()  # a plain build with every data and unit test
+    wh.build(WITHOUT_UNIT_TESTS)  # a plain build with every data test
 
     assert_forgotten(wh, traces, before, erased)
     # the erasure source is the user's record of the requests: left as it is

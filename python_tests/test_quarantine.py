@@ -11,7 +11,7 @@ import csv
 import pandas as pd
 import pytest
 
-from conftest import duck_warehouse, pg_database_warehouse
+from conftest import WITHOUT_UNIT_TESTS, duck_warehouse, pg_database_warehouse
 
 COLUMNS = ["event_id", "customer_id", "event_type", "occurred_at", "order_id", "revenue", "quantity"]
 
@@ -79,7 +79,7 @@ def battery(battery_files):
     """The whole project, data tests included, built on the battery: it must pass."""
     workdir, events, customers = battery_files
     wh = duck_warehouse(workdir / "duck", events, customers)
-    wh.build()
+    wh.build(WITHOUT_UNIT_TESTS)
     return wh
 
 

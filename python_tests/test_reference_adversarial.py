@@ -13,7 +13,7 @@ import pytest
 
 import reference as ref
 from adversarial import AS_OF, make_events
-from conftest import duck_warehouse
+from conftest import WITHOUT_UNIT_TESTS, duck_warehouse
 
 THRESHOLDS = {"recency": [30, 90, 180, 365], "frequency": [2, 3, 5, 8], "monetary": [50, 150, 400, 1000]}
 
@@ -30,7 +30,7 @@ def adversarial(request, tmp_path_factory):
     else:
         raw.to_parquet(path, index=False)
     wh = duck_warehouse(workdir, path, None, as_of_date=str(AS_OF.date()))
-    wh.build()
+    wh.build(WITHOUT_UNIT_TESTS)
     clean = ref.clean_events(raw)
     orders = ref.orders(clean, AS_OF)
     return wh, raw, clean, orders

@@ -29,7 +29,7 @@
         from {{ customers }}
         group by {{ key_columns }} frequency
     ) as frequencies
-    inner join ({{ integer_series(10000) }}) as integers
+    inner join ({{ integer_series(10000, below='select max(frequency) from ' ~ customers) }}) as integers
         on integers.n < frequencies.frequency
     group by {{ key_columns }} integers.n
 

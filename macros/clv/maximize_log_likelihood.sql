@@ -326,6 +326,7 @@
                         exp(trials.u_{{ loop.index0 }}) as {{ p }}
                         {%- endfor %}
                     from ({{ trials_query }}) as trials
+                    {{ projection_fence() }}
                 ) as trial
                 {% if keys -%}
                 inner join {{ data }} as data
@@ -333,8 +334,10 @@
                 {%- else -%}
                 cross join {{ data }} as data
                 {%- endif %}
+                {{ projection_fence() }}
         {%- for stage in stages[1:] %}
             ) as stage_{{ loop.index + 1 }}
+            {{ projection_fence() }}
         {%- endfor %}
         ) as evaluated
         group by

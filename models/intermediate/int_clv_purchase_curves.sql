@@ -24,7 +24,7 @@ series_lengths as (
 
 integers as (
 
-    {{ integer_series(10000) }}
+    {{ integer_series(10000, below='select max(term_count) from series_lengths') }}
 
 ),
 

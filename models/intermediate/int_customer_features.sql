@@ -3,6 +3,7 @@
     customer_facts, RFM scoring, customer_segments and segment_summary read
     it; int_customer_period_end_features holds the same features at the end
     of every completed history period, computed by the same macro. -#}
+{{ config(pre_hook=long_query_hooks(hash_joins=true), post_hook=long_query_reset_hooks()) }}
 
 with
 

@@ -11,7 +11,8 @@
 {{ config(
     materialized='incremental',
     on_schema_change='fail',
-    post_hook="{{ forget_erased_customers() }}",
+    pre_hook=long_query_hooks(hash_joins=true),
+    post_hook=["{{ forget_erased_customers() }}"] + long_query_reset_hooks(),
     **incremental_config(unique_key='as_of_date', partition_by='as_of_date')
 ) }}
 
