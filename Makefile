@@ -12,7 +12,7 @@ TARGET ?= dev
 # The file BI tools open (read-only); dbt builds into warehouse.duckdb (DBT_DUCKDB_PATH).
 PUBLISHED ?= published.duckdb
 # Salt of the hashed emails in the activation marts (var activation_hash_salt).
-# dbt alone refuses to run without one; make supplies this PUBLIC demo salt when
+# dbt alone skips the activation marts without one; make supplies this PUBLIC demo salt when
 # the environment has none, so the demo works out of the box. On real data set
 # your own secret: export SEGWH_ACTIVATION_SALT=$(openssl rand -hex 32)
 export SEGWH_ACTIVATION_SALT ?= segwh-demo-salt-not-for-production

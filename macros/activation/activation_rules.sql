@@ -40,10 +40,24 @@
 {%- endmacro %}
 
 {#- Activation settings, checked before any model runs (validate_project_vars):
-    the channel of the cart audience and the salt of hashed identifiers. On the
-    public demo salt a warning is logged: its hashes are not private. -#}
+    the channel of the cart audience and the salt of hashed identifiers.
+    Without a salt the models that hash identifiers are disabled (macro
+    activation_salt_is_set) and a warning names the var and how to set it;
+    a salt that is set must be valid. On the public demo salt a warning is
+    logged: its hashes are not private. -#}
 {% macro validate_activation_vars() -%}
     {%- do cart_abandonment_channel() -%}
+    {%- if not activation_salt_is_set() -%}
+        {%- if execute -%}
+            {%- do log("Warning: var 'activation_hash_salt' is empty, so the activation marts "
+                       ~ "(cart_abandonment_audience, segment_audience_exports) and int_customer_emails_hashed "
+                       ~ "are skipped; every other model builds. To build them, set the environment variable "
+                       ~ "SEGWH_ACTIVATION_SALT to a secret (for example: export "
+                       ~ "SEGWH_ACTIVATION_SALT=$(openssl rand -hex 32)) or pass --vars '{activation_hash_salt: ...}'.",
+                       info=true) -%}
+        {%- endif -%}
+        {{ return('') }}
+    {%- endif -%}
     {%- set salt = activation_hash_salt() -%}
     {%- if execute and salt == activation_demo_hash_salt() -%}
         {%- do log("Warning: activation_hash_salt is the public demo salt (set by make or the tests): "

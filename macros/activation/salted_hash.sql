@@ -42,6 +42,16 @@
     {{ return(salt) }}
 {%- endmacro %}
 
+{#- Whether the var activation_hash_salt is set (not empty). The models that
+    hash identifiers (int_customer_emails_hashed) and the activation marts
+    built on them are enabled only then: without a salt a build skips them,
+    with a warning naming the var (validate_activation_vars), and builds
+    everything else. A salt that is set is checked by activation_hash_salt(). -#}
+{% macro activation_salt_is_set() -%}
+    {%- set salt = var('activation_hash_salt', '') -%}
+    {{ return(salt is not none and (salt | string | trim | length) > 0) }}
+{%- endmacro %}
+
 {#- The public salt the Makefile and the tests use on demo data. -#}
 {% macro activation_demo_hash_salt() -%}
     {{ return('segwh-demo-salt-not-for-production') }}

@@ -3,6 +3,8 @@
     by lower(trim(email)), hex), the identifier the activation marts publish
     instead of the email. NULL when the customer has no email. A table, not a
     view, so the salt is not stored in the warehouse as view text. -#}
+-- enabled only with a salt (macro activation_salt_is_set); skipped with a warning otherwise
+{{ config(enabled=activation_salt_is_set()) }}
 
 with
 

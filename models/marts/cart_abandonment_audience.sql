@@ -4,6 +4,8 @@
     customers consenting on the channel cart_abandonment_channel at the end of
     the as-of date are listed (int_customer_channel_consents); their email is
     published only as its salted hash (int_customer_emails_hashed). -#}
+-- enabled only with a salt (macro activation_salt_is_set); skipped with a warning otherwise
+{{ config(enabled=activation_salt_is_set()) }}
 {%- set channel = cart_abandonment_channel() -%}
 
 with

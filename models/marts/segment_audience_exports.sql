@@ -4,6 +4,8 @@
     (int_customer_channel_consents). A customer consenting on no channel has
     no row. On the email channel the customer's email is given as its salted
     hash (int_customer_emails_hashed); the email itself is never published. -#}
+-- enabled only with a salt (macro activation_salt_is_set); skipped with a warning otherwise
+{{ config(enabled=activation_salt_is_set()) }}
 
 with
 
