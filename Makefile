@@ -19,7 +19,7 @@ export SEGWH_ACTIVATION_SALT ?= segwh-demo-salt-not-for-production
 # TARGET=spark: Spark runs inside dbt (local mode) and must bind to loopback.
 export SPARK_LOCAL_IP ?= 127.0.0.1
 
-.PHONY: run test venv demo-data build publish report lint pytest postgres-server lock clean bench
+.PHONY: run test venv demo-data build publish report docs lint pytest postgres-server lock clean bench
 
 ## run: install, generate demo data, build every model on TARGET (DuckDB by
 ## default), publish the BI tables to published.duckdb (DuckDB only), print segment sizes
@@ -60,6 +60,14 @@ build: venv
 
 report: venv
 	$(BIN)/python -m segwh.report --target $(TARGET)
+
+## docs: dbt's documentation site as one self-contained file, target/static_index.html
+## (every model, column, test and the lineage; open it from disk). Anonymous usage
+## statistics are off, so the page makes no outside request. Best after `make run`
+## (the catalog then has every table's columns and row types).
+docs: venv
+	DBT_SEND_ANONYMOUS_USAGE_STATS=false $(DBT) docs generate --static $(DBT_FLAGS) --target $(TARGET) $(DBT_ARGS)
+	@echo "docs: static_index.html written to the target path (target/ unless DBT_ARGS sets --target-path)"
 
 ## bench: the benchmark at SCALE raw events (1M, 10M, 100M, ...): full build,
 ## RFM core against a hand-written query, lifetimes, incremental +1%; data is
