@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 
 from compare import assert_same_table
-from conftest import DbtResult, duck_warehouse, run_dbt
+from conftest import WITHOUT_UNIT_TESTS, DbtResult, duck_warehouse, run_dbt
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java (java not on PATH)"),
@@ -190,7 +190,7 @@ def spark_small(small_data, tmp_path_factory):
     wh = SparkWarehouse(workdir, vars=raw_vars(small_data, events))
     args = ["build"]
     if os.environ.get("SEGWH_SPARK_UNIT_TESTS") != "1":
-        args += ["--exclude-resource-type", "unit_test"]
+        args += WITHOUT_UNIT_TESTS
     wh.build_result = wh.dbt(args, "build")
     # Read everything now: the incremental test below changes the warehouse.
     wh.frames = {name: wh.table(name) for name in
@@ -368,7 +368,7 @@ def test_spark_erasure_warns_until_a_full_refresh_forgets(spark_small, small_dat
                             " ".join(plain.output.split()))
         assert kept > 0 and warning and int(warning.group(1)) == kept, plain.output[-3000:]
 
-    full = spark_small.dbt(["build", "--full-refresh", "--exclude-resource-type", "unit_test"],
+    full = spark_small.dbt(["build", "--full-refresh", *WITHOUT_UNIT_TESTS],
                            "erasure: full refresh", vars={**erasure, **PINNED_CLV})
     assert " ERROR=0 " in full.output and " SKIP=0 " in full.output, full.output[-500:]
     assert "still have rows" not in full.output
@@ -392,7 +392,7 @@ def test_spark_quarantines_dirty_feeds_like_duckdb(tmp_path):
                                                   "raw_customers_path": str(customers),
                                                   "raw_consents_path": str(consents)})
     wh.dbt(["build", "--select", "+quarantined_events", "+quarantined_customers", "+quarantined_consents",
-            "+stg_raw__events", "+event_ingestion_summary", "+event_load_manifest", "--exclude-resource-type", "unit_test"], "dirty feeds")
+            "+stg_raw__events", "+event_ingestion_summary", "+event_load_manifest", *WITHOUT_UNIT_TESTS], "dirty feeds")
 
     def reasons(table: str) -> dict:
         return wh.table(f"quarantine.{table}")["quarantine_reason"].value_counts().sort_index().to_dict()

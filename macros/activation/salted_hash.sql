@@ -28,7 +28,7 @@
         ~ "(for example: export SEGWH_ACTIVATION_SALT=$(openssl rand -hex 32)) "
         ~ "or pass --vars '{activation_hash_salt: ...}'; `make` targets use a public "
         ~ "demo salt that must never be used in production" -%}
-    {%- if salt | trim | length == 0 -%}
+    {%- if not activation_salt_is_set() -%}
         {{ exceptions.raise_compiler_error(
             "Invalid configuration: var 'activation_hash_salt' is empty. Activation marts "
             ~ "publish identifiers only as salted hashes and need a secret salt: " ~ how ~ ".") }}
