@@ -1,10 +1,11 @@
 """Render the seed segment_definitions as documentation.
 
-    python -m segwh.segment_docs markdown   # the README's segment tables
+    python -m segwh.segment_docs markdown   # the segment tables of docs/segments.md
     python -m segwh.segment_docs yaml       # column descriptions of customer_segments.yml
 
-A test checks that the README and the model YAML carry exactly this text, so
-the docs cannot drift from the seed analysts edit.
+A test (python_tests/test_segments.py) checks that docs/segments.md and the
+model YAML carry exactly this text, so the docs cannot drift from the seed
+analysts edit.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def definitions() -> "OrderedDict[str, list[dict]]":
 def markdown() -> str:
     parts = []
     for dimension, rows in definitions().items():
-        parts.append(f"#### {DIMENSION_TITLES[dimension]} (`{dimension}`)\n")
+        parts.append(f"### {DIMENSION_TITLES[dimension]} (`{dimension}`)\n")
         parts.append("| segment | definition | recommended action |")
         parts.append("| --- | --- | --- |")
         for r in rows:
