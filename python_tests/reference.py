@@ -166,7 +166,7 @@ def name_cell(rules: list[dict], r: int, f: int, m: int) -> str | None:
     return hits[0] if hits else None
 
 
-# The documented default cut points (README, dbt_project.yml); monetary in currency units.
+# The documented default cut points (docs/configuration.md, dbt_project.yml); monetary in currency units.
 DEFAULT_THRESHOLDS = {"recency": [30, 90, 180, 365], "frequency": [2, 3, 5, 8], "monetary": [50, 150, 400, 1000]}
 # Which measures each method scores by cut points; the others by quantile.
 BY_CUT_POINTS = {"quantile": set(), "thresholds": {"recency", "frequency", "monetary"}, "hybrid": {"frequency"}}

@@ -1,5 +1,5 @@
 """Independent pandas implementation of the behavioral segment rules and of
-segment_summary, written from the documented definitions (README, seed
+segment_summary, written from the documented definitions (docs/segments.md, seed
 segment_definitions, dbt_project.yml vars), not from the SQL."""
 
 from __future__ import annotations

@@ -279,7 +279,7 @@ def test_holdout_predictions_track_actual_purchases(demo_data, demo_clean, tmp_p
 
     # The demo's personas are only BG/NBD-like: lapsed regulars come back and
     # purchases follow the calendar, which the model cannot know, so the bar
-    # is the total within 25% and a ranking that holds (see the README table).
+    # is the total within 25% and a ranking that holds (see the holdout table in docs/clv.md).
     assert table["expected_purchases"].sum() == pytest.approx(table["actual_purchases"].sum(), rel=0.25)
     assert deciles["actual"].iloc[-1] > 5 * deciles["actual"].iloc[0]
     assert deciles["actual"].iloc[-3:].sum() > 4 * deciles["actual"].iloc[:3].sum()

@@ -224,8 +224,8 @@ def test_spark_raw_path_too_long_for_a_partition_folder_stops_naming_the_file(sm
                      r"\d+ bytes \(at most 255", message), result.output[-2000:]
 
 
-def test_spark_limits_are_what_the_readme_says(spark_small):
-    """README, "Limits on Spark": no snapshot (it needs MERGE) and no grants
+def test_spark_limits_are_as_documented(spark_small):
+    """docs/engines.md, "Limits on Spark": no snapshot (it needs MERGE) and no grants
     (the marts' +grants are skipped), while the build passes."""
     assert spark_small.build_result.ok
     assert "customer_segments_snapshot" not in spark_small.build_result.output

@@ -1,4 +1,4 @@
-"""Spark as a newcomer and a cluster run it: the README's Spark commands,
+"""Spark as a newcomer and a cluster run it: the Spark commands of docs/engines.md,
 typed as written, in a fresh copy of the project (its tracked files only, the
 demo data in data/demo, relative default paths, spark-warehouse/ and
 spark-metastore/ in the copy).
@@ -11,7 +11,7 @@ spark-metastore/ in the copy).
   the tasks ran on the two workers' executors, none on the driver; every
   mart equals a DuckDB build of the same files. The processes are stopped.
 
-Local mode (the README's default) resolves relative paths with the same
+Local mode (the default in docs/engines.md) resolves relative paths with the same
 driver-side listing; test_spark.py builds in local mode (absolute paths), so
 a second local build of the copy is left out to keep `make test` short.
 
