@@ -19,7 +19,7 @@ export SEGWH_ACTIVATION_SALT ?= segwh-demo-salt-not-for-production
 # TARGET=spark: Spark runs inside dbt (local mode) and must bind to loopback.
 export SPARK_LOCAL_IP ?= 127.0.0.1
 
-.PHONY: run test venv demo-data build publish report docs lint pytest postgres-server lock clean bench
+.PHONY: run test venv demo-data build publish report docs metrics lint pytest postgres-server lock clean bench
 
 ## run: install, generate demo data, build every model on TARGET (DuckDB by
 ## default), publish the BI tables to published.duckdb (DuckDB only), print segment sizes
@@ -68,6 +68,16 @@ report: venv
 docs: venv
 	DBT_SEND_ANONYMOUS_USAGE_STATS=false $(DBT) docs generate --static $(DBT_FLAGS) --target $(TARGET) $(DBT_ARGS)
 	@echo "docs: static_index.html written to the target path (target/ unless DBT_ARGS sets --target-path)"
+
+## metrics: the semantic layer (MetricFlow, docs/semantic_layer.md) on the warehouse
+## `make run` built: refresh target/semantic_manifest.json, check the semantic models
+## and metrics against the warehouse, then run MF_QUERY, e.g.
+## MF_QUERY="--metrics net_revenue,average_predicted_clv --group-by customer__value_tier"
+MF_QUERY ?= --metrics customers,segment_share,net_revenue,average_order_value --group-by customer__lifecycle
+metrics: venv
+	$(DBT) parse $(DBT_FLAGS) --target $(TARGET) --quiet
+	DBT_TARGET=$(TARGET) $(BIN)/mf validate-configs
+	DBT_TARGET=$(TARGET) $(BIN)/mf query $(MF_QUERY)
 
 ## bench: the benchmark at SCALE raw events (1M, 10M, 100M, ...): full build,
 ## RFM core against a hand-written query, lifetimes, incremental +1%; data is
