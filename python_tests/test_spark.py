@@ -54,6 +54,10 @@ MARTS = {
     "segment_audience_exports": None,
     "clv_model_parameters": ["as_of_date"],
     "customer_lifetime_value": ["customer_id"],
+    # the semantic layer's tables (models/semantic)
+    "time_spine_daily": ["date_day"],
+    "customer_kpi_inputs": ["customer_id"],
+    "customer_period_segments": ["period_end", "customer_id"],
 }
 # Fitted by an iterative search whose sums run in a different order on each
 # engine: equal to 1e-6 relative, not to the last bits. The final gradients
