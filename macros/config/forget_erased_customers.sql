@@ -40,7 +40,7 @@
 
 {#- Spark: Parquet tables take no DELETE. The history models keep the rows of
     an erased customer in periods that an incremental run does not rebuild:
-    run `dbt build --full-refresh` after adding erasure requests (README,
+    run `dbt build --full-refresh` after adding erasure requests (docs/engines.md,
     section Spark). So that no one is left silently, the post-hook counts the
     erased customers who still have rows in the table and warns, naming the
     count and the command. A full refresh (or a first build) writes no row of
