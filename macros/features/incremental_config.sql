@@ -14,7 +14,7 @@
     new rows are overwritten as a whole (spark.sql.sources.partitionOverwriteMode
     dynamic), so a model must select every row of each partition it touches;
     partitions it does not select are kept. Without partition_by the whole
-    table is overwritten. Row-deleting post-hooks are no-ops there (see the
+    table is overwritten. Row-deleting post-hooks are no-ops there (see
     docs/engines.md, section Spark). -#}
 {% macro incremental_config(unique_key, partition_by=none) -%}
     {{ return(adapter.dispatch('incremental_config', 'behavioral_segmentation')(unique_key, partition_by)) }}
