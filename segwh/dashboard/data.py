@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -50,11 +51,17 @@ class NotPublished(RuntimeError):
     """The published file does not exist (no `make run` / `make publish` yet)."""
 
 
-def _numeric(df: pd.DataFrame) -> pd.DataFrame:
-    """PostgreSQL numerics arrive as Decimal objects; DuckDB's .df() gives floats. Make them alike."""
+def _like_duckdb(df: pd.DataFrame) -> pd.DataFrame:
+    """psycopg2 gives Decimal, date and datetime objects where DuckDB's .df() gives float64 and
+    datetime64 columns: convert them, so every page sees the same types on both engines."""
     for column in df.columns:
-        if df[column].dtype == object and df[column].map(lambda v: isinstance(v, Decimal)).any():
+        values = df[column].dropna()
+        if df[column].dtype != object or values.empty:
+            continue
+        if values.map(lambda v: isinstance(v, Decimal)).all():
             df[column] = df[column].map(lambda v: None if v is None else float(v)).astype("float64")
+        elif values.map(lambda v: isinstance(v, (date, datetime))).all():
+            df[column] = pd.to_datetime(df[column])
     return df
 
 
@@ -141,7 +148,7 @@ class PostgresMarts:
             with conn.cursor() as cur:
                 cur.execute(sql.replace("?", "%s"), params or None)
                 columns = [d[0] for d in cur.description]
-                return _numeric(pd.DataFrame(cur.fetchall(), columns=columns))
+                return _like_duckdb(pd.DataFrame(cur.fetchall(), columns=columns))
         finally:
             conn.close()
 

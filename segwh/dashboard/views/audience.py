@@ -39,4 +39,5 @@ else:
     st.download_button(
         "Download CSV", audience.to_csv(index=False).encode("utf-8"),
         file_name=f"audience_{dimension}_{segment}_{channel}.csv", mime="text/csv", key="download")
+    st.caption(f"The file: {len(audience):,} rows, columns {', '.join(queries.AUDIENCE_COLUMNS)}. First 50 rows:")
     st.dataframe(audience.head(50), hide_index=True, width="stretch")

@@ -16,24 +16,30 @@ summary = queries.segment_summary(dimension)
 segment = st.selectbox("Segment", summary["segment"].tolist(), key="segment")
 row = summary.set_index("segment").loc[segment]
 
-cols = st.columns(6)
-cols[0].metric("Customers", count(row["customers"]))
-cols[1].metric("Share of customers", percent(row["customer_share"]))
-cols[2].metric("Net revenue", money(row["net_revenue"]))
-cols[3].metric("Average order value", money(row["average_order_value"]))
-cols[4].metric("Repeat rate", percent(row["repeat_rate"]))
-cols[5].metric("Retention rate", percent(row["retention_rate"]))
+row1 = st.columns(3)
+row1[0].metric("Customers", count(row["customers"]))
+row1[1].metric("Share of customers", percent(row["customer_share"]))
+row1[2].metric("Net revenue", money(row["net_revenue"]))
+row2 = st.columns(3)
+row2[0].metric("Average order value", money(row["average_order_value"]))
+row2[1].metric("Repeat rate", percent(row["repeat_rate"]))
+row2[2].metric("Retention rate", percent(row["retention_rate"]))
 
 st.subheader(f"Segment sizes: {dimension}")
 st.altair_chart(
     alt.Chart(summary).mark_bar().encode(
         x=alt.X("customers:Q", title="customers"),
-        y=alt.Y("segment:N", sort="-x", title=None),
+        y=alt.Y("segment:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)),
         color=alt.condition(alt.datum.segment == segment, alt.value("#e45756"), alt.value("#4c78a8")),
         tooltip=["segment", alt.Tooltip("customers:Q", format=",d"),
                  alt.Tooltip("customer_share:Q", format=".1%"), alt.Tooltip("net_revenue:Q", format=",.2f")],
-    ).properties(height=max(160, 28 * len(summary))),
-    width="stretch",
+    ),
+    width="stretch", height=max(200, 34 * len(summary) + 60),
 )
 st.subheader("Segment KPIs")
-st.dataframe(summary, hide_index=True, width="stretch")
+rates = ["customer_share", "conversion_rate", "repeat_rate", "retention_rate", "churn_rate",
+         "email_open_rate", "email_click_rate"]
+st.dataframe(summary, hide_index=True, width="stretch", column_config={
+    **{c: st.column_config.NumberColumn(format="percent") for c in rates},
+    **{c: st.column_config.NumberColumn(format="%.2f") for c in ["net_revenue", "average_order_value", "average_clv"]},
+})
