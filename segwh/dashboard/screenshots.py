@@ -33,13 +33,14 @@ def page_url(base_url: str, url_path: str) -> str:
 def wait_until_rendered(page, timeout_ms: int = 60_000) -> None:
     """Until the script run is over (no running indicator) and every chart is drawn."""
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=timeout_ms)
-    page.wait_for_function(
-        """() => !document.querySelector("[data-testid='stStatusWidget']")
+    done = """() => !document.querySelector("[data-testid='stStatusWidget']")
                 && !document.querySelector("[data-stale='true']")
                 && [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
-                       .every(c => c.querySelector("canvas, svg"))""",
-        timeout=timeout_ms)
-    page.wait_for_timeout(500)    # vega's transitions
+                       .every(c => c.querySelector("canvas, svg"))"""
+    # twice, apart: a run that has just started may not show its running indicator yet
+    for _ in range(2):
+        page.wait_for_function(done, timeout=timeout_ms)
+        page.wait_for_timeout(600)
 
 
 def save_png(page, path: Path) -> None:

@@ -36,16 +36,18 @@ long = values.melt(id_vars=["customer_id"], value_vars=list(LABELS), var_name="m
 long["measure"] = long["measure"].map(LABELS)
 # CLV is heavily skewed: bins of equal width in log10(value) (values under 1 share the first bin)
 long["log_value"] = long["value"].clip(lower=1).map(math.log10)
-st.altair_chart(
-    alt.Chart(long).mark_bar(opacity=0.8, binSpacing=0).encode(
-        x=alt.X("log_value:Q", bin=alt.Bin(step=0.1), title="CLV (log scale)",
-                axis=alt.Axis(values=[0, 1, 2, 3, 4, 5], labelExpr="format(pow(10, datum.value), ',')")),
-        y=alt.Y("count():Q", title="buyers", stack=None),
-        color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="top", labelLimit=0)),
-        tooltip=["measure:N", alt.Tooltip("count():Q", title="buyers")],
-    ).properties(height=300),
-    width="stretch",
-)
+decades = list(range(0, max(1, math.ceil(long["log_value"].max())) + 1))
+for column, (measure, frame) in zip(st.columns(2), long.groupby("measure", sort=False)):
+    column.markdown(f"**{measure}**")
+    column.altair_chart(
+        alt.Chart(frame).mark_bar(binSpacing=1).encode(
+            x=alt.X("log_value:Q", bin=alt.Bin(step=0.1, extent=[decades[0], decades[-1]]), title="CLV (log scale)",
+                    axis=alt.Axis(values=decades, labelExpr="format(pow(10, datum.value), ',')")),
+            y=alt.Y("count():Q", title="buyers"),
+            tooltip=[alt.Tooltip("count():Q", title="buyers")],
+        ),
+        width="stretch", height=260,
+    )
 st.subheader("Percentiles")
 quantiles = [0.1, 0.25, 0.5, 0.75, 0.9, 0.99]
 table = values[list(LABELS)].quantile(quantiles).rename(columns=LABELS)
