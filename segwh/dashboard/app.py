@@ -22,7 +22,11 @@ page = st.navigation([
     for i, (url_path, title, script) in enumerate(PAGES)
 ])
 
-warehouse = source()
+try:
+    warehouse = source()
+except RuntimeError as error:    # TARGET=spark
+    st.error(str(error))
+    st.stop()
 try:
     warehouse.query("select 1 as ok")
     publication = warehouse.publication()
