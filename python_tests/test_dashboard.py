@@ -93,6 +93,23 @@ def pct(value) -> str:
 # ---------------------------------------------------------------- pages (AppTest)
 
 
+def test_the_app_navigates_every_page_and_says_when_nothing_is_published(published, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SEGWH_TARGET", "ci")
+    monkeypatch.setenv("SEGWH_PUBLISHED_PATH", str(published))
+    at = AppTest.from_file(str(VIEWS.parent / "app.py"), default_timeout=60).run()
+    assert not at.exception and at.title[0].value == PAGES[0][1]          # the default page
+    assert any("Published" in c.value for c in at.sidebar.caption)
+    for url_path, title, script in PAGES[1:]:
+        at.switch_page(f"views/{script}").run()
+        assert not at.exception, (url_path, [e.value for e in at.exception])
+        assert at.title[0].value == title
+    monkeypatch.setenv("SEGWH_PUBLISHED_PATH", str(tmp_path / "never_published.duckdb"))
+    at = AppTest.from_file(str(VIEWS.parent / "app.py"), default_timeout=60).run()
+    assert not at.exception and "make run" in at.error[0].value
+
+
 def test_overview_kpis_equal_customer_facts(app, published):
     facts = marts(published, """
         select count(*) as customers, count(*) filter (where is_buyer) as buyers,
