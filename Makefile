@@ -35,7 +35,7 @@ publish: venv
 
 ## test: lint the SQL, then the pytest suite (dbt data + unit tests on DuckDB and
 ## PostgreSQL, independent reference checks, cross-engine equality)
-test: venv postgres-server demo-data lint pytest
+test: venv postgres-server browser demo-data lint pytest
 
 venv: $(VENV)/.installed
 
@@ -116,3 +116,20 @@ lock:
 
 clean:
 	rm -rf target logs dbt_packages *.duckdb *.duckdb.wal spark-warehouse spark-metastore
+
+## dashboard: the Streamlit dashboard on http://127.0.0.1:$(DASHBOARD_PORT) (after `make run`):
+## overview, segments, RFM grid, migrations, cohorts, campaign lift, CLV, audience export.
+## Reads $(PUBLISHED) read-only; TARGET=postgres reads the schema marts (PGHOST, PGPORT, ...)
+DASHBOARD_PORT ?= 8501
+.PHONY: dashboard browser
+dashboard: venv
+	SEGWH_TARGET=$(TARGET) SEGWH_PUBLISHED_PATH=$(PUBLISHED) $(BIN)/streamlit run segwh/dashboard/app.py \
+	  --server.address 127.0.0.1 --server.port $(DASHBOARD_PORT) --server.headless true --client.toolbarMode viewer \
+	  --browser.gatherUsageStats false
+
+## browser: Debian's chromium for the dashboard's browser test (Playwright drives it
+## through executable_path; Playwright's own browser download is not used)
+browser:
+	@test -x /usr/bin/chromium || \
+	  (echo "Installing chromium (Debian package)..." && \
+	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)

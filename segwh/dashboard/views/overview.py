@@ -1,0 +1,32 @@
+"""Overview KPIs: marts.customer_facts and marts.customer_lifetime_value."""
+
+import altair as alt
+import streamlit as st
+
+from segwh.dashboard import queries
+from segwh.dashboard.charts import count, money
+
+st.title("Overview")
+kpis = queries.overview()
+st.caption(f"As of {kpis['as_of_date']:%Y-%m-%d} · marts.customer_facts, marts.customer_lifetime_value")
+
+row1 = st.columns(3)
+row1[0].metric("Customers", count(kpis["customers"]))
+row1[1].metric("Buyers", count(kpis["buyers"]))
+row1[2].metric("Purchases", count(kpis["orders"]))
+row2 = st.columns(3)
+row2[0].metric("Net revenue", money(kpis["net_revenue"]))
+row2[1].metric("Average predicted CLV per buyer", money(kpis["average_predicted_clv"]))
+row2[2].metric("Total predicted CLV", money(kpis["total_predicted_clv"]))
+
+st.subheader("Customers by lifecycle status")
+lifecycle = queries.segment_summary("lifecycle")
+st.altair_chart(
+    alt.Chart(lifecycle).mark_bar().encode(
+        x=alt.X("customers:Q", title="customers"),
+        y=alt.Y("segment:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)),
+        tooltip=["segment", alt.Tooltip("customers:Q", format=",d"),
+                 alt.Tooltip("customer_share:Q", format=".1%")],
+    ),
+    width="stretch", height=240,
+)
