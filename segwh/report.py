@@ -42,13 +42,9 @@ def connect(target: str):
     if target == "postgres":
         import psycopg2
 
-        return psycopg2.connect(
-            host=os.environ.get("PGHOST", "127.0.0.1"),
-            port=int(os.environ.get("PGPORT", "5432")),
-            user=os.environ.get("PGUSER", "postgres"),
-            password=os.environ.get("PGPASSWORD", ""),
-            dbname=os.environ.get("PGDATABASE", "postgres"),
-        )
+        from segwh.generate import dsn_from_env
+
+        return psycopg2.connect(**dsn_from_env())
     if target == "spark":
         from segwh.spark_files import parquet_catalog
 

@@ -23,28 +23,17 @@ from pathlib import Path
 
 import pandas as pd
 
+# The published file as segwh.publish writes it; the PostgreSQL connection of
+# profiles.yml's `postgres` output (the PG* variables and their defaults).
+from segwh.generate import dsn_from_env as postgres_settings
+from segwh.publish import default_published_path as published_path
+
 MARTS = "marts"
 
 
 def dashboard_target() -> str:
     """The dbt target the dashboard reads: SEGWH_TARGET (make passes TARGET), default dev."""
     return os.environ.get("SEGWH_TARGET", "dev")
-
-
-def published_path() -> str:
-    """The published DuckDB file, as segwh.publish writes it."""
-    return os.environ.get("SEGWH_PUBLISHED_PATH", "published.duckdb")
-
-
-def postgres_settings() -> dict:
-    """The connection of profiles.yml's `postgres` output, from the same variables and defaults."""
-    return {
-        "host": os.environ.get("PGHOST", "127.0.0.1"),
-        "port": int(os.environ.get("PGPORT", "5432")),
-        "user": os.environ.get("PGUSER", "postgres"),
-        "password": os.environ.get("PGPASSWORD", ""),
-        "dbname": os.environ.get("PGDATABASE", "postgres"),
-    }
 
 
 class NotPublished(RuntimeError):
@@ -106,11 +95,6 @@ class PublishedFile:
             finally:
                 cursor.close()
 
-    def has_table(self, table: str) -> bool:
-        found = self.query("select count(*) as n from information_schema.tables "
-                           "where table_schema = ? and table_name = ?", [MARTS, table])
-        return int(found["n"].iloc[0]) > 0
-
     def publication(self) -> dict | None:
         """When and from which build the file was published (table main.publication)."""
         with self._lock:
@@ -152,11 +136,6 @@ class PostgresMarts:
         finally:
             conn.close()
 
-    def has_table(self, table: str) -> bool:
-        found = self.query("select count(*) as n from information_schema.tables "
-                           "where table_schema = ? and table_name = ?", [MARTS, table])
-        return int(found["n"].iloc[0]) > 0
-
     def publication(self) -> dict | None:
         return None
 
@@ -187,3 +166,10 @@ def source():
 
 def query(sql: str, params: list | None = None) -> pd.DataFrame:
     return source().query(sql, params)
+
+
+def has_table(table: str) -> bool:
+    """Whether the schema marts holds this table (the activation marts need a salt)."""
+    found = query("select count(*) as n from information_schema.tables "
+                  "where table_schema = ? and table_name = ?", [MARTS, table])
+    return int(found["n"].iloc[0]) > 0

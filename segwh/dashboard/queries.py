@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from segwh.dashboard.data import query, source
+from segwh.dashboard.data import has_table, query
 
 # ------------------------------------------------------------------ overview
 
@@ -212,7 +212,7 @@ AUDIENCE_COLUMNS = ["email_hash", "channel", "dimension", "segment", "consent_re
 
 
 def audience_available() -> bool:
-    return source().has_table(AUDIENCE_TABLE)
+    return has_table(AUDIENCE_TABLE)
 
 
 def audience_counts() -> pd.DataFrame:
