@@ -20,6 +20,20 @@ def percent(value, digits: int = 1) -> str:
     return "–" if value is None or pd.isna(value) else f"{100 * float(value):.{digits}f}%"
 
 
+def segment_sizes_chart(summary: pd.DataFrame, highlight: str | None = None) -> alt.Chart:
+    """Customers per segment of one dimension (rows of segment_summary), largest first;
+    the `highlight` segment drawn in another colour."""
+    encoding = dict(
+        x=alt.X("customers:Q", title="customers"),
+        y=alt.Y("segment:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)),
+        tooltip=["segment", alt.Tooltip("customers:Q", format=",d"),
+                 alt.Tooltip("customer_share:Q", format=".1%"), alt.Tooltip("net_revenue:Q", format=",.2f")],
+    )
+    if highlight is not None:
+        encoding["color"] = alt.condition(alt.datum.segment == highlight, alt.value("#e45756"), alt.value("#4c78a8"))
+    return alt.Chart(summary).mark_bar().encode(**encoding)
+
+
 def flow_chart(moves: pd.DataFrame, source: str, target: str, value: str,
                left_title: str, right_title: str, height: int = 460) -> alt.Chart:
     """A two-column flow (Sankey-like) chart: each row of `moves` is a band from its

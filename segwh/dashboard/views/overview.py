@@ -1,10 +1,9 @@
 """Overview KPIs: marts.customer_facts and marts.customer_lifetime_value."""
 
-import altair as alt
 import streamlit as st
 
 from segwh.dashboard import queries
-from segwh.dashboard.charts import count, money
+from segwh.dashboard.charts import count, money, segment_sizes_chart
 
 st.title("Overview")
 kpis = queries.overview()
@@ -21,12 +20,4 @@ row2[2].metric("Total predicted CLV", money(kpis["total_predicted_clv"]))
 
 st.subheader("Customers by lifecycle status")
 lifecycle = queries.segment_summary("lifecycle")
-st.altair_chart(
-    alt.Chart(lifecycle).mark_bar().encode(
-        x=alt.X("customers:Q", title="customers"),
-        y=alt.Y("segment:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)),
-        tooltip=["segment", alt.Tooltip("customers:Q", format=",d"),
-                 alt.Tooltip("customer_share:Q", format=".1%")],
-    ),
-    width="stretch", height=240,
-)
+st.altair_chart(segment_sizes_chart(lifecycle), width="stretch", height=240)

@@ -1,10 +1,9 @@
 """Segment sizes and KPIs for any dimension: marts.segment_summary."""
 
-import altair as alt
 import streamlit as st
 
 from segwh.dashboard import queries
-from segwh.dashboard.charts import count, money, percent
+from segwh.dashboard.charts import count, money, percent, segment_sizes_chart
 
 st.title("Segments")
 st.caption("marts.segment_summary: one row per dimension and segment, as of the as-of date")
@@ -26,16 +25,8 @@ row2[1].metric("Repeat rate", percent(row["repeat_rate"]))
 row2[2].metric("Retention rate", percent(row["retention_rate"]))
 
 st.subheader(f"Segment sizes: {dimension}")
-st.altair_chart(
-    alt.Chart(summary).mark_bar().encode(
-        x=alt.X("customers:Q", title="customers"),
-        y=alt.Y("segment:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)),
-        color=alt.condition(alt.datum.segment == segment, alt.value("#e45756"), alt.value("#4c78a8")),
-        tooltip=["segment", alt.Tooltip("customers:Q", format=",d"),
-                 alt.Tooltip("customer_share:Q", format=".1%"), alt.Tooltip("net_revenue:Q", format=",.2f")],
-    ),
-    width="stretch", height=max(200, 34 * len(summary) + 60),
-)
+st.altair_chart(segment_sizes_chart(summary, highlight=segment), width="stretch",
+                height=max(200, 34 * len(summary) + 60))
 st.subheader("Segment KPIs")
 rates = ["customer_share", "conversion_rate", "repeat_rate", "retention_rate", "churn_rate",
          "email_open_rate", "email_click_rate"]
