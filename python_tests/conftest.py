@@ -183,9 +183,8 @@ def demo_warehouse(request):
     return request.getfixturevalue({"duckdb": "duck_demo", "postgres": "pg_demo"}[request.param])
 
 
-def pg_database_warehouse(cluster, name: str, workdir: Path, **vars) -> PgWarehouse:
-    """A PgWarehouse in its own, new database of the shared cluster, so that its
-    fixed schemas (staging, marts, ...) do not touch the demo warehouse's."""
+def new_database(cluster, name: str) -> None:
+    """(Re)create an empty database of the shared cluster."""
     import psycopg2
 
     conn = psycopg2.connect(**cluster.dsn())
@@ -194,6 +193,12 @@ def pg_database_warehouse(cluster, name: str, workdir: Path, **vars) -> PgWareho
         cur.execute(f"drop database if exists {name}")
         cur.execute(f"create database {name}")
     conn.close()
+
+
+def pg_database_warehouse(cluster, name: str, workdir: Path, **vars) -> PgWarehouse:
+    """A PgWarehouse in its own, new database of the shared cluster, so that its
+    fixed schemas (staging, marts, ...) do not touch the demo warehouse's."""
+    new_database(cluster, name)
     wh = PgWarehouse(cluster, workdir, vars=dict(vars))
     wh.env = lambda: {**cluster.env(), "PGDATABASE": name}
     wh.connect_kwargs = lambda: {**cluster.dsn(), "dbname": name}

@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import new_database
 from segwh.dashboard import PAGES
 from segwh.publish import publish
 
@@ -543,12 +544,7 @@ def pg_marts(postgres_cluster, published):
     from psycopg2.extras import execute_values
 
     name = "dashboard_marts"
-    admin = psycopg2.connect(**postgres_cluster.dsn())
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"drop database if exists {name}")
-        cur.execute(f"create database {name}")
-    admin.close()
+    new_database(postgres_cluster, name)
     settings = {**postgres_cluster.dsn(), "dbname": name}
     duck = duckdb.connect(str(published), read_only=True)
     conn = psycopg2.connect(**settings)
@@ -568,9 +564,7 @@ def pg_marts(postgres_cluster, published):
     finally:
         conn.close()
         duck.close()
-    env = {"PGHOST": settings["host"], "PGPORT": str(settings["port"]), "PGUSER": settings["user"],
-           "PGPASSWORD": "", "PGDATABASE": name}
-    return env
+    return {**postgres_cluster.env(), "PGDATABASE": name}
 
 
 def test_every_page_shows_the_same_on_postgres(app, pg_marts, monkeypatch):
